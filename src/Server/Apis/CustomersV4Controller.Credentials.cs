@@ -1,0 +1,53 @@
+using Customers.Server.Contract;
+using Customers.Server.Errors;
+using Customers.Server.Storage;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Customers.Server.Apis;
+
+/// <summary>The "Customer credentials" operations.</summary>
+public sealed partial class CustomersV4Controller
+{
+    public override async Task<ActionResult<CredentialCreated>> CreateCredential(
+        string x_auth_roles, string org_id, Guid customer_id, Credential body, CancellationToken cancellationToken)
+    {
+        var result = await _store.CreateCredentialAsync(org_id, customer_id, body.Username, cancellationToken);
+        return result.Outcome switch
+        {
+            CreateCredentialOutcome.Created => StatusCode(StatusCodes.Status201Created, new CredentialCreated
+            {
+                Id = result.Credential!.Id,
+                Username = result.Credential.Username,
+                CreatedAt = result.Credential.CreatedAt,
+            }),
+            CreateCredentialOutcome.CustomerNotFound => ErrorResponses.Result(Problems.CustomerNotFound(org_id, customer_id)),
+            _ => ErrorResponses.Result(Problems.UsernameTaken(org_id)),
+        };
+    }
+
+    public override async Task<ActionResult<CredentialList>> ListCredentials(
+        string x_auth_roles, string org_id, Guid customer_id, CancellationToken cancellationToken)
+    {
+        var credentials = await _store.ListCredentialsAsync(org_id, customer_id, cancellationToken);
+        if (credentials is null)
+        {
+            return ErrorResponses.Result(Problems.CustomerNotFound(org_id, customer_id));
+        }
+
+        return new CredentialList
+        {
+            Credentials = credentials.Select(c => new CredentialResponse { Id = c.Id, Username = c.Username, CreatedAt = c.CreatedAt }).ToList(),
+        };
+    }
+
+    public override async Task<IActionResult> DeleteCredential(
+        string x_auth_roles, string org_id, Guid customer_id, Guid credential_id, CancellationToken cancellationToken)
+    {
+        return await _store.DeleteCredentialAsync(org_id, customer_id, credential_id, cancellationToken) switch
+        {
+            DeleteCredentialOutcome.Deleted => NoContent(),
+            DeleteCredentialOutcome.CustomerNotFound => ErrorResponses.Result(Problems.CustomerNotFound(org_id, customer_id)),
+            _ => ErrorResponses.Result(Problems.CredentialNotFound(customer_id, credential_id)),
+        };
+    }
+}

@@ -1,0 +1,29 @@
+using Customers.Server.Contract;
+using Customers.Server.Errors;
+using Customers.Server.Storage;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Customers.Server.Apis;
+
+/// <summary>The minimal Customers subset: just enough for credentials to have an owner.</summary>
+public sealed partial class CustomersV4Controller
+{
+    public override async Task<ActionResult<CustomerCreated>> CreateCustomer(
+        string x_auth_roles, string org_id, CustomerCreate body, CancellationToken cancellationToken)
+    {
+        var customer = await _store.CreateCustomerAsync(org_id, body.ExternalId, cancellationToken);
+        return StatusCode(StatusCodes.Status201Created, new CustomerCreated { Id = customer.Id });
+    }
+
+    public override async Task<ActionResult<Customer>> GetCustomer(
+        string x_auth_roles, string org_id, Guid customer_id, CancellationToken cancellationToken)
+    {
+        var customer = await _store.GetCustomerAsync(org_id, customer_id, cancellationToken);
+        if (customer is null)
+        {
+            return ErrorResponses.Result(Problems.CustomerNotFound(org_id, customer_id));
+        }
+
+        return new Customer { Id = customer.Id, ExternalId = customer.ExternalId, CreatedAt = customer.CreatedAt };
+    }
+}

@@ -1,0 +1,14 @@
+using Customers.Server.Storage;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Customers.Server.Apis;
+
+/// <summary>
+/// Implements the generated <see cref="Contract.CustomersV4ControllerBase"/>: routes, parameters,
+/// DTOs and documented statuses come from openapi/customers-v4.yaml. One partial file per tag.
+/// </summary>
+[ApiController]
+public sealed partial class CustomersV4Controller(ICustomerStore store) : Contract.CustomersV4ControllerBase
+{
+    private readonly ICustomerStore _store = store;
+}

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using Customers.Server.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Customers.Server.Errors;
+
+/// <summary>
+/// The exception handler's answer: repository failures become 503/504, an over-large body 413,
+/// and anything else 500 with a trace id to quote and nothing about the failure itself.
+/// </summary>
+public static class ExceptionResponder
+{
+    public static Task RespondAsync(HttpContext context)
+    {
+        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return Task.CompletedTask; // The caller is gone; there is nobody to answer.
+        }
+
+        var error = exception switch
+        {
+            RepositoryTimeoutException timeout => Problems.RepositoryTimeout(timeout.Timeout),
+            RepositoryUnavailableException => Problems.RepositoryUnavailable(),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                Problems.PayloadTooLarge(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0),
+            BadHttpRequestException => new RequestError(400, ErrorCodes.InvalidJson, "Invalid JSON", "body",
+                "The request body could not be read completely."),
+            _ => Problems.Internal(Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier),
+        };
+        return ErrorResponses.WriteAsync(context, error);
+    }
+}

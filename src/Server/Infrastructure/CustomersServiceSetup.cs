@@ -1,0 +1,83 @@
+using Customers.Server.Auth;
+using Customers.Server.Contract;
+using Customers.Server.Errors;
+using Customers.Server.Storage;
+using Customers.Server.Storage.Sqlite;
+using Customers.Server.Validation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Formatters;
+
+namespace Customers.Server.Infrastructure;
+
+/// <summary>Composition of the service: what Program.cs registers and the order of the pipeline.</summary>
+public static class CustomersServiceSetup
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    public static WebApplicationBuilder AddCustomersService(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"])
+            && string.IsNullOrEmpty(configuration["https_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var limits = configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<RoleGrantsOptions>(configuration.GetSection(RoleGrantsOptions.Section));
+        services.AddStorage(configuration);
+
+        services
+            .AddControllers(mvc =>
+            {
+                mvc.Filters.Add<RoleAuthorizationFilter>();
+                mvc.Filters.Add<RequestValidationFilter>();
+                // The contract's rules are checked by ContractJsonInputFormatter and RequestValidationFilter,
+                // which know which rule failed; MVC's own DataAnnotations pass would only repeat them.
+                mvc.ModelValidatorProviders.Clear();
+                mvc.InputFormatters.RemoveType<SystemTextJsonInputFormatter>();
+                mvc.InputFormatters.Insert(0, new ContractJsonInputFormatter(ContractJsonContext.Default.Options, limits.MaxRequestBodyBytes));
+            })
+            .AddJsonOptions(json =>
+            {
+                json.JsonSerializerOptions.TypeInfoResolverChain.Clear();
+                json.JsonSerializerOptions.TypeInfoResolverChain.Add(ContractJsonContext.Default);
+            })
+            .ConfigureApiBehaviorOptions(api =>
+            {
+                api.SuppressModelStateInvalidFilter = true; // RequestValidationFilter answers instead.
+                api.SuppressMapClientErrors = true; // Errors are ErrorResponse, never ProblemDetails.
+            });
+        return builder;
+    }
+
+    public static WebApplication UseCustomersService(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ExceptionResponder.RespondAsync });
+        app.UseMiddleware<EmptyErrorBodyMiddleware>();
+        app.MapControllers();
+        return app;
+    }
+
+    private static void AddStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
+        var provider = configuration[$"{StorageOptions.Section}:Provider"] ?? "Sqlite";
+        switch (provider.ToLowerInvariant())
+        {
+            case "sqlite":
+                services.AddSingleton<SqliteDatabase>();
+                services.AddSingleton<ICustomerStore, SqliteCustomerStore>();
+                services.AddSingleton<IStorageMigrator, SqliteMigrator>();
+                break;
+            default:
+                throw new InvalidOperationException($"Storage:Provider '{provider}' is not known; use Sqlite.");
+        }
+
+        services.AddHostedService<StorageStartup>();
+    }
+}

@@ -1,0 +1,26 @@
+namespace Customers.Server.Storage;
+
+/// <summary>Storage settings (section "Storage"); connection strings live under ConnectionStrings.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Sqlite (the embedded default).</summary>
+    public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>How long one repository call may take before the request answers 504.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// SQLite's synchronous setting for commits: Full (default) syncs every commit to disk, so an
+    /// acknowledged credential survives a power loss; Normal is faster and survives a crash of the
+    /// process but may lose the last commits on an OS crash or power loss.
+    /// </summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
+}
+
+public enum SqliteSynchronous
+{
+    Normal,
+    Full,
+}

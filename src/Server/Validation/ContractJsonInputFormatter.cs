@@ -1,0 +1,183 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Customers.Server.Errors;
+using Microsoft.AspNetCore.Mvc.Formatters;
+
+namespace Customers.Server.Validation;
+
+/// <summary>
+/// Reads JSON request bodies through the generated source-generated context and reports every
+/// problem as a <see cref="RequestError"/> that says what is wrong and where:
+/// an empty or malformed body (with line and byte), a wrong JSON type, an unknown field
+/// (request schemas have additionalProperties: false), and each broken field rule.
+/// </summary>
+public sealed class ContractJsonInputFormatter : TextInputFormatter
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+    private readonly JsonSerializerOptions _options;
+    private readonly long _maxBodyBytes;
+
+    public ContractJsonInputFormatter(JsonSerializerOptions options, long maxBodyBytes)
+    {
+        _options = options;
+        _maxBodyBytes = maxBodyBytes;
+        SupportedMediaTypes.Add("application/json");
+        SupportedMediaTypes.Add("application/*+json");
+        SupportedEncodings.Add(Encoding.UTF8);
+    }
+
+    public override Task<InputFormatterResult> ReadAsync(InputFormatterContext context)
+    {
+        var request = context.HttpContext.Request;
+        if (request.ContentLength > _maxBodyBytes)
+        {
+            return Task.FromResult(Fail(context, Problems.PayloadTooLarge(_maxBodyBytes)));
+        }
+
+        var canHaveBody = context.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+            ?? request.ContentLength != 0;
+        if (!canHaveBody || request.ContentLength == 0)
+        {
+            return Task.FromResult(Fail(context, new RequestError(400, ErrorCodes.InvalidJson, "Invalid JSON", "body",
+                "The request body is empty; a JSON object is expected.")));
+        }
+
+        return base.ReadAsync(context);
+    }
+
+    public override async Task<InputFormatterResult> ReadRequestBodyAsync(InputFormatterContext context, Encoding encoding)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(context.HttpContext.Request.Body, DocumentOptions, context.HttpContext.RequestAborted);
+        }
+        catch (JsonException exception)
+        {
+            return Fail(context, new RequestError(400, ErrorCodes.InvalidJson, "Invalid JSON", "body",
+                $"The request body is not valid JSON: {Where(exception)}{Reason(exception)}"));
+        }
+
+        using (document)
+        {
+            var typeInfo = _options.GetTypeInfo(context.ModelType);
+            var shapeErrors = CheckShape(document.RootElement, typeInfo).ToList();
+            if (shapeErrors.Count > 0)
+            {
+                return Fail(context, [.. shapeErrors]);
+            }
+
+            object? body;
+            try
+            {
+                body = document.Deserialize(typeInfo);
+            }
+            catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
+            {
+                return Fail(context, WrongType(exception as JsonException, typeInfo));
+            }
+
+            if (body is null)
+            {
+                return Fail(context, new RequestError(400, ErrorCodes.InvalidFieldType, "Invalid field type", "body",
+                    "The request body must be a JSON object, not null."));
+            }
+
+            var ruleErrors = BodyValidator.Validate(body).ToList();
+            return ruleErrors.Count > 0 ? Fail(context, [.. ruleErrors]) : InputFormatterResult.Success(body);
+        }
+    }
+
+    private static IEnumerable<RequestError> CheckShape(JsonElement root, JsonTypeInfo typeInfo)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object)
+        {
+            yield break;
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            if (root.ValueKind != JsonValueKind.Null)
+            {
+                yield return new RequestError(400, ErrorCodes.InvalidFieldType, "Invalid field type", "body",
+                    $"The request body must be a JSON object, not {Describe(root.ValueKind)}.");
+            }
+
+            yield break;
+        }
+
+        foreach (var property in root.EnumerateObject())
+        {
+            if (!typeInfo.Properties.Any(p => p.Name == property.Name))
+            {
+                yield return new RequestError(400, ErrorCodes.UnknownField, "Unknown field", $"body.{Shorten(property.Name)}",
+                    $"{Shorten(property.Name)} is not a field of this request; expected only: {string.Join(", ", typeInfo.Properties.Select(p => p.Name))}.");
+            }
+        }
+    }
+
+    private static RequestError WrongType(JsonException? exception, JsonTypeInfo typeInfo)
+    {
+        var path = exception?.Path is { Length: > 1 } p && p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : null;
+        var field = path is null ? null : typeInfo.Properties.FirstOrDefault(x => x.Name == path);
+        if (field is null)
+        {
+            return new RequestError(400, ErrorCodes.InvalidFieldType, "Invalid field type", "body",
+                "A field of the request body has the wrong JSON type.");
+        }
+
+        return new RequestError(400, ErrorCodes.InvalidFieldType, "Invalid field type", $"body.{field.Name}",
+            $"{field.Name} must be {JsonTypeOf(field.PropertyType)}.");
+    }
+
+    private static string JsonTypeOf(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type == typeof(string) || type == typeof(Guid) || type == typeof(DateTimeOffset) ? "a string"
+            : type == typeof(bool) ? "true or false"
+            : type.IsPrimitive || type == typeof(decimal) ? "a number"
+            : typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? "an array"
+            : "an object";
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    // STJ reports 0-based lines; people count from 1.
+    private static string Where(JsonException exception) =>
+        exception.LineNumber is { } line && exception.BytePositionInLine is { } position
+            ? $"line {line + 1}, byte {position + 1}: "
+            : string.Empty;
+
+    private static string Reason(JsonException exception)
+    {
+        var message = exception.Message;
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        var reason = (cut >= 0 ? message[..cut] : message).Trim();
+        if (reason.EndsWith(" Path: $", StringComparison.Ordinal))
+        {
+            reason = reason[..^8];
+        }
+
+        return reason.TrimEnd(' ', '|');
+    }
+
+    private static string Shorten(string name) => name.Length <= 64 ? name : string.Concat(name.AsSpan(0, 64), "…");
+
+    private static InputFormatterResult Fail(InputFormatterContext context, params RequestError[] errors)
+    {
+        foreach (var error in errors)
+        {
+            context.ModelState.TryAddModelError(context.ModelName, new RequestErrorException(error), context.Metadata);
+        }
+
+        return InputFormatterResult.Failure();
+    }
+}

@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using Customers.Server.Errors;
+
+namespace Customers.Server.Validation;
+
+/// <summary>
+/// Checks a value against the DataAnnotations that the generator derived from the contract
+/// (required, minLength/maxLength, pattern) and says which rule failed, so that each failure
+/// gets its own stable error code. Nothing here knows a field name or a limit: they all come
+/// from the generated attributes.
+/// </summary>
+public static class ContractRules
+{
+    private static readonly ConcurrentDictionary<ICustomAttributeProvider, ValidationAttribute[]> AttributeCache = new();
+
+    /// <summary>
+    /// The rules on a DTO property or an action parameter. A parameter's rules sit on the generated
+    /// abstract method; Attribute.GetCustomAttributes finds them from the override (ParameterInfo's own
+    /// GetCustomAttributes ignores inheritance).
+    /// </summary>
+    public static ValidationAttribute[] AttributesOf(ICustomAttributeProvider member) =>
+        AttributeCache.GetOrAdd(member, m => (m is ParameterInfo parameter
+                ? Attribute.GetCustomAttributes(parameter, typeof(ValidationAttribute), inherit: true)
+                : m.GetCustomAttributes(typeof(ValidationAttribute), inherit: true))
+            .Cast<ValidationAttribute>()
+            .OrderBy(a => a is RequiredAttribute ? 0 : 1)
+            .ToArray());
+
+    /// <summary>The first rule that <paramref name="value"/> breaks, or null.</summary>
+    /// <param name="name">The JSON or parameter name, as the contract spells it.</param>
+    /// <param name="where">"body" or "path": body fields get specific codes, parameters INVALID_PARAMETER.</param>
+    public static RequestError? FirstBroken(ValidationAttribute[] rules, object? value, string name, string where)
+    {
+        var reference = $"{where}.{name}";
+        foreach (var rule in rules)
+        {
+            if (rule is RequiredAttribute required)
+            {
+                if (value is null || (!required.AllowEmptyStrings && value is string { Length: 0 }))
+                {
+                    return new RequestError(400, ErrorCodes.MissingField, "Missing field", reference, $"{name} is required.");
+                }
+
+                continue;
+            }
+
+            if (value is null)
+            {
+                return null;
+            }
+
+            var error = rule switch
+            {
+                StringLengthAttribute length when value is string text => CheckLength(length, text, name, reference, where),
+                RegularExpressionAttribute pattern when !pattern.IsValid(value) => Broken(where, ErrorCodes.InvalidFieldFormat,
+                    "Invalid field format", reference, $"{name} does not match the pattern {pattern.Pattern}."),
+                _ when !rule.IsValid(value) => Broken(where, ErrorCodes.InvalidFieldFormat, "Invalid field",
+                    reference, $"{name} breaks the rule {rule.GetType().Name.Replace("Attribute", string.Empty)}."),
+                _ => null,
+            };
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        return null;
+    }
+
+    // JSON Schema counts characters (code points), not UTF-16 units as StringLengthAttribute does.
+    private static RequestError? CheckLength(StringLengthAttribute rule, string text, string name, string reference, string where)
+    {
+        var characters = text.EnumerateRunes().Count();
+        if (characters > rule.MaximumLength)
+        {
+            return Broken(where, ErrorCodes.FieldTooLong, "Field too long", reference,
+                $"{name} must be at most {rule.MaximumLength} characters; it has {characters}.");
+        }
+
+        if (characters < rule.MinimumLength)
+        {
+            return Broken(where, ErrorCodes.FieldTooShort, "Field too short", reference,
+                $"{name} must be at least {rule.MinimumLength} character{(rule.MinimumLength == 1 ? string.Empty : "s")}; it has {characters}.");
+        }
+
+        return null;
+    }
+
+    private static RequestError Broken(string where, string bodyCode, string title, string reference, string message) =>
+        where == "body"
+            ? new RequestError(400, bodyCode, title, reference, message)
+            : new RequestError(400, ErrorCodes.InvalidParameter, "Invalid parameter", reference, message);
+}
