@@ -57,6 +57,7 @@ public static class CustomersServiceSetup
 
     public static WebApplication UseCustomersService(this WebApplication app)
     {
+        app.UseMiddleware<TraceIdHeaderMiddleware>();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ExceptionResponder.RespondAsync });
         app.UseMiddleware<EmptyErrorBodyMiddleware>();
         app.MapControllers();

@@ -36,9 +36,11 @@ public static class ContractRules
         var reference = $"{where}.{name}";
         foreach (var rule in rules)
         {
-            if (rule is RequiredAttribute required)
+            // JSON Schema semantics: required means present (and, for these schemas, not null);
+            // an empty string is present and breaks minLength instead.
+            if (rule is RequiredAttribute)
             {
-                if (value is null || (!required.AllowEmptyStrings && value is string { Length: 0 }))
+                if (value is null)
                 {
                     return new RequestError(400, ErrorCodes.MissingField, "Missing field", reference, $"{name} is required.");
                 }

@@ -1,0 +1,81 @@
+using System.Net;
+using Customers.Server.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Customers.Server.Tests;
+
+/// <summary>Failures answer their documented status with an ErrorResponse and reveal nothing of the failure.</summary>
+public sealed class FailureTests
+{
+    [Fact]
+    public async Task An_unexpected_failure_answers_500_without_internals_and_with_a_trace_id()
+    {
+        await using var service = new ServiceFactory(null, services => services.AddSingleton<ICustomerStore>(
+            new FailingStore(new InvalidOperationException("SELECT secret FROM /var/lib/customers.db"))));
+        using var client = service.CreateClient("API_KEY");
+
+        using var response = await client.GetAsync(Api.Credentials(Guid.NewGuid()));
+
+        var error = await Api.AssertErrorAsync(response, HttpStatusCode.InternalServerError, "INTERNAL_ERROR", "server");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("SELECT", body);
+        Assert.DoesNotContain("/var/lib", body);
+        Assert.DoesNotContain("InvalidOperationException", body);
+        Assert.DoesNotContain(" at ", body);
+        var traceId = response.Headers.GetValues("x-trace-id").Single();
+        Assert.Contains(traceId, error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_repository_that_cannot_be_reached_answers_503()
+    {
+        await using var service = new ServiceFactory(null, services => services.AddSingleton<ICustomerStore>(
+            new FailingStore(new RepositoryUnavailableException("down", new IOException("disk gone")))));
+        using var client = service.CreateClient("API_KEY");
+
+        using var response = await client.PostAsync(Api.Customers(), Api.Json("{}"));
+
+        await Api.AssertErrorAsync(response, HttpStatusCode.ServiceUnavailable, "REPOSITORY_UNAVAILABLE", "server");
+    }
+
+    [Fact]
+    public async Task A_sqlite_write_lock_held_past_the_timeout_answers_504_and_nothing_is_written()
+    {
+        await using var service = new ServiceFactory(new() { ["Storage:Timeout"] = "00:00:01" });
+        using var client = service.CreateClient("API_KEY");
+        var customerId = await Api.CreateCustomerAsync(client);
+
+        // Another process holding SQLite's write lock, as a long migration or a backup would.
+        await using (var holder = new SqliteConnection($"Data Source={service.DatabasePath};Pooling=False"))
+        {
+            await holder.OpenAsync();
+            await using var begin = holder.CreateCommand();
+            begin.CommandText = "BEGIN EXCLUSIVE;";
+            await begin.ExecuteNonQueryAsync();
+
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            using var response = await client.PostAsync(Api.Credentials(customerId), Api.Json("""{"username":"locked@example.com"}"""));
+            started.Stop();
+
+            await Api.AssertErrorAsync(response, HttpStatusCode.GatewayTimeout, "REPOSITORY_TIMEOUT", "server");
+            Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
+        }
+
+        Assert.Empty(await Api.UsernamesAsync(client, customerId));
+        await Api.CreateCredentialAsync(client, customerId, "locked@example.com");
+    }
+
+    private sealed class FailingStore(Exception failure) : ICustomerStore
+    {
+        public Task<CustomerRecord> CreateCustomerAsync(string orgId, string? externalId, CancellationToken cancellationToken) => throw failure;
+
+        public Task<CustomerRecord?> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) => throw failure;
+
+        public Task<CreateCredentialResult> CreateCredentialAsync(string orgId, Guid customerId, string username, CancellationToken cancellationToken) => throw failure;
+
+        public Task<IReadOnlyList<CredentialRecord>?> ListCredentialsAsync(string orgId, Guid customerId, CancellationToken cancellationToken) => throw failure;
+
+        public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) => throw failure;
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Customers.Server.Tests;
+
+/// <summary>
+/// The real service in memory (TestServer) on its own SQLite file in a temporary folder.
+/// Settings and service replacements are for the few tests that need them.
+/// </summary>
+public class ServiceFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    public ServiceFactory(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? databasePath = null)
+    {
+        DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), "customers-server-tests", $"{Guid.NewGuid():N}", "customers.db");
+        _settings = settings ?? [];
+        _services = services;
+    }
+
+    public string DatabasePath { get; }
+
+    public HttpClient CreateClient(string? roles)
+    {
+        var client = CreateClient();
+        if (roles is not null)
+        {
+            client.DefaultRequestHeaders.Add("x-auth-roles", roles);
+        }
+
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+}
+
+/// <summary>One service with default settings, shared by the tests of a class (xunit class fixture).</summary>
+public sealed class SharedService : ServiceFactory
+{
+    public SharedService()
+        : base()
+    {
+    }
+}
