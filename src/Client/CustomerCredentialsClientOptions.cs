@@ -1,0 +1,20 @@
+namespace Customers.Client;
+
+/// <summary>Settings of <see cref="CustomerCredentialsClient"/>; bind them from configuration or set them in code.</summary>
+public sealed class CustomerCredentialsClientOptions
+{
+    /// <summary>The service's address, for example <c>https://customers.example.com/</c>. Required.</summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>The value of the <c>x-auth-roles</c> header on every call: comma-separated role names.</summary>
+    public string Roles { get; set; } = "API_KEY";
+
+    /// <summary>How long one attempt may take before it is abandoned (and retried where that is safe).</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a call may take in all, retries and their delays included.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many times a failed call is tried again where that is safe (GET and DELETE). 0 turns retries off.</summary>
+    public int MaxRetryAttempts { get; set; } = 3;
+}

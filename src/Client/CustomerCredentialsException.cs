@@ -1,0 +1,35 @@
+using Customers.Client.Models;
+
+namespace Customers.Client;
+
+/// <summary>
+/// The one exception that <see cref="CustomerCredentialsClient"/> throws for a failed call: an error
+/// status from the service (with its ErrorResponse), a response that breaks the contract, or a
+/// network failure or timeout (kept as <see cref="Exception.InnerException"/>, with <see cref="Status"/> 0).
+/// </summary>
+public sealed class CustomerCredentialsException : Exception
+{
+    /// <summary>Creates the exception; the client creates it, and tests of consumers may too.</summary>
+    public CustomerCredentialsException(string message, int status, IReadOnlyList<ErrorDetail>? errors = null, string? traceId = null, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Status = status;
+        Errors = errors ?? [];
+        TraceId = traceId;
+    }
+
+    /// <summary>The HTTP status of the response, or 0 when no response was received.</summary>
+    public int Status { get; }
+
+    /// <summary>The stable code of the first error (for example <c>USERNAME_TAKEN</c>), or null when the response had no ErrorResponse (405, or no response).</summary>
+    public string? ErrorCode => Errors.Count > 0 ? Errors[0].Code : null;
+
+    /// <summary>The message of the first error, for people.</summary>
+    public string? ErrorMessage => Errors.Count > 0 ? Errors[0].Message : null;
+
+    /// <summary>Every error of the ErrorResponse, in order.</summary>
+    public IReadOnlyList<ErrorDetail> Errors { get; }
+
+    /// <summary>The trace id that the service returned (x-trace-id header); quote it when you report a problem.</summary>
+    public string? TraceId { get; }
+}

@@ -1,0 +1,94 @@
+using Customers.Client.Models;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Refit;
+
+namespace Customers.Client;
+
+/// <summary>Registers <see cref="CustomerCredentialsClient"/> with IHttpClientFactory.</summary>
+public static class CustomerCredentialsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the client, configured in code. Returns the HttpClient builder so that you can add
+    /// your own handlers (authentication, logging) or replace the primary handler.
+    /// </summary>
+    public static IHttpClientBuilder AddCustomerCredentialsClient(this IServiceCollection services, Action<CustomerCredentialsClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<CustomerCredentialsClientOptions>().Configure(configure);
+        return services.AddCustomerCredentialsClientCore();
+    }
+
+    /// <summary>Registers the client, configured from a configuration section (BaseAddress, Roles, AttemptTimeout, TotalTimeout, MaxRetryAttempts).</summary>
+    public static IHttpClientBuilder AddCustomerCredentialsClient(this IServiceCollection services, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        services.AddOptions<CustomerCredentialsClientOptions>().Configure(options => Bind(section, options));
+        return services.AddCustomerCredentialsClientCore();
+    }
+
+    private static IHttpClientBuilder AddCustomerCredentialsClientCore(this IServiceCollection services)
+    {
+        services.AddOptions<CustomerCredentialsClientOptions>()
+            .Validate(o => o.BaseAddress is { IsAbsoluteUri: true }, "CustomerCredentialsClientOptions.BaseAddress must be an absolute URI.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Roles), "CustomerCredentialsClientOptions.Roles must name at least one role.");
+        services.AddTransient(provider => new CustomerCredentialsClient(
+            provider.GetRequiredService<ICustomersApi>(), provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>()));
+
+        var builder = services
+            .AddRefitGeneratedClient<ICustomersApi>(RefitSettings.ForJsonContext(ContractJsonContext.Default))
+            .ConfigureHttpClient((provider, http) =>
+            {
+                var options = provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>().CurrentValue;
+                http.BaseAddress = options.BaseAddress;
+                http.Timeout = Timeout.InfiniteTimeSpan; // The resilience pipeline owns the timeouts.
+            });
+        builder.AddStandardResilienceHandler().Configure((HttpStandardResilienceOptions resilience, IServiceProvider provider) =>
+        {
+            var options = provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>().CurrentValue;
+            resilience.AttemptTimeout.Timeout = options.AttemptTimeout;
+            resilience.TotalRequestTimeout.Timeout = options.TotalTimeout;
+            resilience.CircuitBreaker.SamplingDuration = options.AttemptTimeout * 2;
+            resilience.Retry.MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 0);
+            if (options.MaxRetryAttempts <= 0)
+            {
+                resilience.Retry.ShouldHandle = _ => ValueTask.FromResult(false);
+            }
+
+            // POST and DELETE are not retried until the service de-duplicates them (Idempotency-Key).
+            resilience.Retry.DisableForUnsafeHttpMethods();
+        });
+        return builder;
+    }
+
+    // Bound by hand so that the package stays trimming- and AOT-safe (no reflection-based binder).
+    private static void Bind(IConfiguration section, CustomerCredentialsClientOptions options)
+    {
+        if (section[nameof(options.BaseAddress)] is { Length: > 0 } address)
+        {
+            options.BaseAddress = new Uri(address, UriKind.Absolute);
+        }
+
+        if (section[nameof(options.Roles)] is { Length: > 0 } roles)
+        {
+            options.Roles = roles;
+        }
+
+        if (section[nameof(options.AttemptTimeout)] is { Length: > 0 } attempt)
+        {
+            options.AttemptTimeout = TimeSpan.Parse(attempt, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (section[nameof(options.TotalTimeout)] is { Length: > 0 } total)
+        {
+            options.TotalTimeout = TimeSpan.Parse(total, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (section[nameof(options.MaxRetryAttempts)] is { Length: > 0 } retries)
+        {
+            options.MaxRetryAttempts = int.Parse(retries, System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+}
