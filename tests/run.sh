@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README's test command and CI run it:
+#   builds everything in Release (warnings are errors), runs every xunit project, then the
+#   generation checks, and ends with one line "N passed, N failed" totalling all of them.
+# Exits non-zero when anything failed or did not run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+passed=0
+failed=0
+skipped=0
+
+finish() {
+  echo
+  echo "$passed passed, $failed failed, $skipped skipped"
+  [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+  exit $?
+}
+
+echo "== build (Release)"
+if ! dotnet build Customers.slnx -c Release -nologo -v:q; then
+  echo "The build failed; no test ran."
+  failed=$((failed + 1))
+  finish
+fi
+
+echo "== xunit suites"
+dotnet test Customers.slnx -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
+  | grep -E '^\s*(Failed|Skipped) |Total tests|error' || true
+
+projects=$(find tests -name '*.Tests.csproj' | wc -l)
+reports=$(find "$results" -name '*.trx' | wc -l)
+if [ "$reports" -lt "$projects" ]; then
+  echo "Only $reports of $projects test projects reported results: a test host crashed or did not start."
+  failed=$((failed + projects - reports))
+fi
+for report in "$results"/*.trx; do
+  [ -e "$report" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$report")
+  count() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed=$((passed + $(count passed)))
+  failed=$((failed + $(count failed) + $(count error) + $(count timeout) + $(count aborted)))
+  skipped=$((skipped + $(count notExecuted)))
+done
+
+echo "== generation checks"
+generation=$(bash tests/generation/run.sh)
+echo "$generation"
+summary=$(echo "$generation" | tail -n 1)
+passed=$((passed + $(echo "$summary" | grep -o '^[0-9]*')))
+failed=$((failed + $(echo "$summary" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+
+finish
