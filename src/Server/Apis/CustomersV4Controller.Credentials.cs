@@ -9,18 +9,20 @@ namespace Customers.Server.Apis;
 public sealed partial class CustomersV4Controller
 {
     public override async Task<ActionResult<CredentialCreated>> CreateCredential(
-        string x_auth_roles, string org_id, Guid customer_id, Credential body, CancellationToken cancellationToken)
+        string x_auth_roles, string? idempotency_Key, string org_id, Guid customer_id, Credential body, CancellationToken cancellationToken)
     {
-        var result = await _store.CreateCredentialAsync(org_id, customer_id, body.Username, cancellationToken);
+        var key = IdempotencyKey.For(idempotency_Key, "createCredential", customer_id.ToString(), body.Username);
+        var result = await _store.CreateCredentialAsync(org_id, customer_id, body.Username, key, cancellationToken);
         return result.Outcome switch
         {
-            CreateCredentialOutcome.Created => StatusCode(StatusCodes.Status201Created, new CredentialCreated
+            CreateOutcome.Created or CreateOutcome.Replayed => StatusCode(StatusCodes.Status201Created, new CredentialCreated
             {
                 Id = result.Credential!.Id,
                 Username = result.Credential.Username,
                 CreatedAt = result.Credential.CreatedAt,
             }),
-            CreateCredentialOutcome.CustomerNotFound => ErrorResponses.Result(Problems.CustomerNotFound(org_id, customer_id)),
+            CreateOutcome.CustomerNotFound => ErrorResponses.Result(Problems.CustomerNotFound(org_id, customer_id)),
+            CreateOutcome.KeyReused => ErrorResponses.Result(Problems.IdempotencyKeyReused(org_id)),
             _ => ErrorResponses.Result(Problems.UsernameTaken(org_id)),
         };
     }

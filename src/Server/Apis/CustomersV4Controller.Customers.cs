@@ -9,10 +9,13 @@ namespace Customers.Server.Apis;
 public sealed partial class CustomersV4Controller
 {
     public override async Task<ActionResult<CustomerCreated>> CreateCustomer(
-        string x_auth_roles, string org_id, CustomerCreate body, CancellationToken cancellationToken)
+        string x_auth_roles, string? idempotency_Key, string org_id, CustomerCreate body, CancellationToken cancellationToken)
     {
-        var customer = await _store.CreateCustomerAsync(org_id, body.ExternalId, cancellationToken);
-        return StatusCode(StatusCodes.Status201Created, new CustomerCreated { Id = customer.Id });
+        var key = IdempotencyKey.For(idempotency_Key, "createCustomer", body.ExternalId);
+        var result = await _store.CreateCustomerAsync(org_id, body.ExternalId, key, cancellationToken);
+        return result.Outcome == CreateOutcome.KeyReused
+            ? ErrorResponses.Result(Problems.IdempotencyKeyReused(org_id))
+            : StatusCode(StatusCodes.Status201Created, new CustomerCreated { Id = result.Customer!.Id });
     }
 
     public override async Task<ActionResult<Customer>> GetCustomer(

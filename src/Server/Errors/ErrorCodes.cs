@@ -21,6 +21,7 @@ public static class ErrorCodes
     public const string CredentialNotFound = "CREDENTIAL_NOT_FOUND";
     public const string ResourceNotFound = "RESOURCE_NOT_FOUND";
     public const string UsernameTaken = "USERNAME_TAKEN";
+    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string InternalError = "INTERNAL_ERROR";

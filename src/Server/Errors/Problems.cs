@@ -24,6 +24,10 @@ public static class Problems
     public static RequestError UsernameTaken(string orgId) => new(409, ErrorCodes.UsernameTaken, "Username taken",
         "body.username", $"The username is already used in organization {orgId}.");
 
+    public static RequestError IdempotencyKeyReused(string orgId) => new(409, ErrorCodes.IdempotencyKeyReused,
+        "Idempotency key reused", "header.idempotency-key",
+        $"The Idempotency-Key was already used in organization {orgId} for a different request.");
+
     public static RequestError PayloadTooLarge(long limit) => new(413, ErrorCodes.PayloadTooLarge,
         "Payload too large", "body", $"The request body is larger than {limit} bytes.");
 

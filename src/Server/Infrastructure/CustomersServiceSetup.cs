@@ -2,8 +2,8 @@ using Customers.Server.Auth;
 using Customers.Server.Contract;
 using Customers.Server.Errors;
 using Customers.Server.Storage;
-using Customers.Server.Storage.Sqlite;
 using Customers.Server.Validation;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Formatters;
 
@@ -29,7 +29,7 @@ public static class CustomersServiceSetup
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.Configure<RoleGrantsOptions>(configuration.GetSection(RoleGrantsOptions.Section));
-        services.AddStorage(configuration);
+        services.AddCustomerStorage(configuration);
 
         services
             .AddControllers(mvc =>
@@ -61,24 +61,9 @@ public static class CustomersServiceSetup
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ExceptionResponder.RespondAsync });
         app.UseMiddleware<EmptyErrorBodyMiddleware>();
         app.MapControllers();
+        // Outside the contract and the roles check: for the orchestrator.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(RepositoryHealthCheck.ReadyTag) });
         return app;
-    }
-
-    private static void AddStorage(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
-        var provider = configuration[$"{StorageOptions.Section}:Provider"] ?? "Sqlite";
-        switch (provider.ToLowerInvariant())
-        {
-            case "sqlite":
-                services.AddSingleton<SqliteDatabase>();
-                services.AddSingleton<ICustomerStore, SqliteCustomerStore>();
-                services.AddSingleton<IStorageMigrator, SqliteMigrator>();
-                break;
-            default:
-                throw new InvalidOperationException($"Storage:Provider '{provider}' is not known; use Sqlite.");
-        }
-
-        services.AddHostedService<StorageStartup>();
     }
 }

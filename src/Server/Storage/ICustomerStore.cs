@@ -9,15 +9,23 @@ namespace Customers.Server.Storage;
 /// </summary>
 public interface ICustomerStore
 {
-    Task<CustomerRecord> CreateCustomerAsync(string orgId, string? externalId, CancellationToken cancellationToken);
+    /// <summary>Creates a customer; with a key, a repeated request replays the first creation (see <see cref="IdempotencyKey"/>).</summary>
+    Task<CreateCustomerResult> CreateCustomerAsync(string orgId, string? externalId, IdempotencyKey? key, CancellationToken cancellationToken);
 
     Task<CustomerRecord?> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken);
 
-    /// <summary>Adds a credential; usernames are unique per organization after <see cref="UsernameKey.From"/>.</summary>
-    Task<CreateCredentialResult> CreateCredentialAsync(string orgId, Guid customerId, string username, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds a credential. Usernames are unique per organization after <see cref="UsernameKey.From"/>;
+    /// the database decides, so two instances cannot both succeed. The key, when given, is stored
+    /// in the same transaction as the credential.
+    /// </summary>
+    Task<CreateCredentialResult> CreateCredentialAsync(string orgId, Guid customerId, string username, IdempotencyKey? key, CancellationToken cancellationToken);
 
     /// <summary>The customer's credentials, oldest first, or null when the customer does not exist.</summary>
     Task<IReadOnlyList<CredentialRecord>?> ListCredentialsAsync(string orgId, Guid customerId, CancellationToken cancellationToken);
 
     Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken);
+
+    /// <summary>Throws as the other calls do when the repository cannot serve requests (readiness).</summary>
+    Task PingAsync(CancellationToken cancellationToken);
 }

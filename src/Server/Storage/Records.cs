@@ -4,14 +4,22 @@ public sealed record CustomerRecord(Guid Id, string? ExternalId, DateTimeOffset 
 
 public sealed record CredentialRecord(Guid Id, string Username, DateTimeOffset CreatedAt);
 
-public enum CreateCredentialOutcome
+public enum CreateOutcome
 {
     Created,
+
+    /// <summary>The Idempotency-Key was used before for the same request: the resource is the one created then.</summary>
+    Replayed,
+
+    /// <summary>The Idempotency-Key was used before for a different request; nothing was created.</summary>
+    KeyReused,
     CustomerNotFound,
     UsernameTaken,
 }
 
-public sealed record CreateCredentialResult(CreateCredentialOutcome Outcome, CredentialRecord? Credential = null);
+public sealed record CreateCustomerResult(CreateOutcome Outcome, CustomerRecord? Customer = null);
+
+public sealed record CreateCredentialResult(CreateOutcome Outcome, CredentialRecord? Credential = null);
 
 public enum DeleteCredentialOutcome
 {

@@ -5,11 +5,14 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
-    /// <summary>Sqlite (the embedded default).</summary>
-    public string Provider { get; set; } = "Sqlite";
+    /// <summary>Sqlite (the embedded default) or Postgres.</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
     /// <summary>How long one repository call may take before the request answers 504.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long opening a PostgreSQL connection may take before the request answers 503.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
     /// SQLite's synchronous setting for commits: Full (default) syncs every commit to disk, so an
@@ -17,6 +20,12 @@ public sealed class StorageOptions
     /// process but may lose the last commits on an OS crash or power loss.
     /// </summary>
     public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
+}
+
+public enum StorageProvider
+{
+    Sqlite,
+    Postgres,
 }
 
 public enum SqliteSynchronous

@@ -44,7 +44,13 @@ public sealed class RequestValidationFilter : IActionFilter, IOrderedFilter
 
                 context.ActionArguments.TryGetValue(parameter.Name, out var value);
                 var name = parameter.BindingInfo?.BinderModelName ?? parameter.Name;
-                if (ContractRules.FirstBroken(rules, value, name, "path") is { } broken)
+                var where = parameter.BindingInfo?.BindingSource == BindingSource.Header ? "header" : "path";
+                if (where == "header" && value is null && context.HttpContext.Request.Headers.ContainsKey(name))
+                {
+                    value = string.Empty; // MVC binds an empty header as absent; the contract says it breaks minLength.
+                }
+
+                if (ContractRules.FirstBroken(rules, value, where == "header" ? name.ToLowerInvariant() : name, where) is { } broken)
                 {
                     errors.Add(broken);
                 }

@@ -7,67 +7,76 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
 {
     private const int UniqueConstraintFailed = 2067; // SQLITE_CONSTRAINT_UNIQUE
 
-    public Task<CustomerRecord> CreateCustomerAsync(string orgId, string? externalId, CancellationToken cancellationToken)
+    public Task<CreateCustomerResult> CreateCustomerAsync(string orgId, string? externalId, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         var customer = new CustomerRecord(Guid.CreateVersion7(), externalId, Now());
         return database.WriteAsync(async connection =>
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "INSERT INTO customers (org_id, id, external_id, created_at) VALUES ($org, $id, $external, $at);";
-            command.Parameters.AddWithValue("$org", orgId);
-            command.Parameters.AddWithValue("$id", customer.Id.ToString());
-            command.Parameters.AddWithValue("$external", (object?)externalId ?? DBNull.Value);
-            command.Parameters.AddWithValue("$at", ToMicroseconds(customer.CreatedAt));
+            await using var transaction = connection.BeginTransaction();
+            var earlier = await ClaimKeyAsync(connection, transaction, orgId, key, customer.Id, customer.CreatedAt, cancellationToken);
+            if (earlier is not null)
+            {
+                return earlier.Matches
+                    ? new CreateCustomerResult(CreateOutcome.Replayed, new CustomerRecord(earlier.ResourceId, externalId, earlier.ResourceCreatedAt))
+                    : new CreateCustomerResult(CreateOutcome.KeyReused);
+            }
+
+            await using var command = Command(connection, transaction,
+                "INSERT INTO customers (org_id, id, external_id, created_at) VALUES ($org, $id, $external, $at);",
+                ("$org", orgId), ("$id", customer.Id.ToString()), ("$external", externalId), ("$at", ToMicroseconds(customer.CreatedAt)));
             await command.ExecuteNonQueryAsync(cancellationToken);
-            return customer;
+            await transaction.CommitAsync(cancellationToken);
+            return new CreateCustomerResult(CreateOutcome.Created, customer);
         }, cancellationToken);
     }
 
     public Task<CustomerRecord?> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT external_id, created_at FROM customers WHERE org_id = $org AND id = $id;";
-            command.Parameters.AddWithValue("$org", orgId);
-            command.Parameters.AddWithValue("$id", customerId.ToString());
+            await using var command = Command(connection, null, "SELECT external_id, created_at FROM customers WHERE org_id = $org AND id = $id;",
+                ("$org", orgId), ("$id", customerId.ToString()));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return null;
-            }
-
-            return new CustomerRecord(customerId, reader.IsDBNull(0) ? null : reader.GetString(0), FromMicroseconds(reader.GetInt64(1)));
+            return await reader.ReadAsync(cancellationToken)
+                ? new CustomerRecord(customerId, reader.IsDBNull(0) ? null : reader.GetString(0), FromMicroseconds(reader.GetInt64(1)))
+                : null;
         }, cancellationToken);
 
-    public Task<CreateCredentialResult> CreateCredentialAsync(string orgId, Guid customerId, string username, CancellationToken cancellationToken)
+    public Task<CreateCredentialResult> CreateCredentialAsync(string orgId, Guid customerId, string username, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         var credential = new CredentialRecord(Guid.CreateVersion7(), username, Now());
         return database.WriteAsync(async connection =>
         {
+            await using var transaction = connection.BeginTransaction();
+            var earlier = await ClaimKeyAsync(connection, transaction, orgId, key, credential.Id, credential.CreatedAt, cancellationToken);
+            if (earlier is not null)
+            {
+                return earlier.Matches
+                    ? new CreateCredentialResult(CreateOutcome.Replayed, new CredentialRecord(earlier.ResourceId, username, earlier.ResourceCreatedAt))
+                    : new CreateCredentialResult(CreateOutcome.KeyReused);
+            }
+
             // One statement: the customer check and the insert cannot be separated by another write.
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
+            await using var command = Command(connection, transaction, """
                 INSERT INTO credentials (org_id, customer_id, id, username, username_key, created_at)
                 SELECT $org, $customer, $id, $username, $key, $at
                 WHERE EXISTS (SELECT 1 FROM customers WHERE org_id = $org AND id = $customer);
-                """;
-            command.Parameters.AddWithValue("$org", orgId);
-            command.Parameters.AddWithValue("$customer", customerId.ToString());
-            command.Parameters.AddWithValue("$id", credential.Id.ToString());
-            command.Parameters.AddWithValue("$username", username);
-            command.Parameters.AddWithValue("$key", UsernameKey.From(username));
-            command.Parameters.AddWithValue("$at", ToMicroseconds(credential.CreatedAt));
+                """,
+                ("$org", orgId), ("$customer", customerId.ToString()), ("$id", credential.Id.ToString()),
+                ("$username", username), ("$key", UsernameKey.From(username)), ("$at", ToMicroseconds(credential.CreatedAt)));
             try
             {
-                var inserted = await command.ExecuteNonQueryAsync(cancellationToken);
-                return inserted == 1
-                    ? new CreateCredentialResult(CreateCredentialOutcome.Created, credential)
-                    : new CreateCredentialResult(CreateCredentialOutcome.CustomerNotFound);
+                if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+                {
+                    return new CreateCredentialResult(CreateOutcome.CustomerNotFound); // Rolled back with the key.
+                }
             }
             catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == UniqueConstraintFailed)
             {
-                return new CreateCredentialResult(CreateCredentialOutcome.UsernameTaken);
+                return new CreateCredentialResult(CreateOutcome.UsernameTaken);
             }
+
+            await transaction.CommitAsync(cancellationToken);
+            return new CreateCredentialResult(CreateOutcome.Created, credential);
         }, cancellationToken);
     }
 
@@ -75,16 +84,14 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
         database.ReadAsync<IReadOnlyList<CredentialRecord>?>(async connection =>
         {
             // One read answers both "does the customer exist?" and "what are its credentials?".
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
+            await using var command = Command(connection, null, """
                 SELECT cr.id, cr.username, cr.created_at
                 FROM customers AS c
                 LEFT JOIN credentials AS cr ON cr.org_id = c.org_id AND cr.customer_id = c.id
                 WHERE c.org_id = $org AND c.id = $customer
                 ORDER BY cr.created_at, cr.id;
-                """;
-            command.Parameters.AddWithValue("$org", orgId);
-            command.Parameters.AddWithValue("$customer", customerId.ToString());
+                """,
+                ("$org", orgId), ("$customer", customerId.ToString()));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             List<CredentialRecord>? credentials = null;
             while (await reader.ReadAsync(cancellationToken))
@@ -102,24 +109,80 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
     public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) =>
         database.WriteAsync(async connection =>
         {
-            await using var delete = connection.CreateCommand();
-            delete.CommandText = "DELETE FROM credentials WHERE org_id = $org AND customer_id = $customer AND id = $id;";
-            delete.Parameters.AddWithValue("$org", orgId);
-            delete.Parameters.AddWithValue("$customer", customerId.ToString());
-            delete.Parameters.AddWithValue("$id", credentialId.ToString());
+            await using var delete = Command(connection, null, "DELETE FROM credentials WHERE org_id = $org AND customer_id = $customer AND id = $id;",
+                ("$org", orgId), ("$customer", customerId.ToString()), ("$id", credentialId.ToString()));
             if (await delete.ExecuteNonQueryAsync(cancellationToken) == 1)
             {
                 return DeleteCredentialOutcome.Deleted;
             }
 
-            await using var exists = connection.CreateCommand();
-            exists.CommandText = "SELECT 1 FROM customers WHERE org_id = $org AND id = $customer;";
-            exists.Parameters.AddWithValue("$org", orgId);
-            exists.Parameters.AddWithValue("$customer", customerId.ToString());
+            await using var exists = Command(connection, null, "SELECT 1 FROM customers WHERE org_id = $org AND id = $customer;",
+                ("$org", orgId), ("$customer", customerId.ToString()));
             return await exists.ExecuteScalarAsync(cancellationToken) is null
                 ? DeleteCredentialOutcome.CustomerNotFound
                 : DeleteCredentialOutcome.CredentialNotFound;
         }, cancellationToken);
+
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = Command(connection, null, "SELECT COUNT(*) FROM schema_migrations;");
+            return await command.ExecuteScalarAsync(cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Stores the key for the resource about to be created, in the caller's transaction. Returns
+    /// null when the key is new (or absent, or expired), else what the earlier request created.
+    /// </summary>
+    private async Task<EarlierRequest?> ClaimKeyAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string orgId, IdempotencyKey? key, Guid resourceId, DateTimeOffset resourceCreatedAt, CancellationToken cancellationToken)
+    {
+        if (key is null)
+        {
+            return null;
+        }
+
+        var now = ToMicroseconds(clock.GetUtcNow());
+        await using (var expire = Command(connection, transaction, "DELETE FROM idempotency_keys WHERE org_id = $org AND key = $key AND created_at < $cutoff;",
+                         ("$org", orgId), ("$key", key.Value), ("$cutoff", now - (long)IdempotencyKey.Lifetime.TotalMicroseconds)))
+        {
+            await expire.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var claim = Command(connection, transaction, """
+                         INSERT INTO idempotency_keys (org_id, key, fingerprint, resource_id, resource_created_at, created_at)
+                         VALUES ($org, $key, $fingerprint, $resource, $resourceAt, $now)
+                         ON CONFLICT (org_id, key) DO NOTHING;
+                         """,
+                         ("$org", orgId), ("$key", key.Value), ("$fingerprint", key.Fingerprint), ("$resource", resourceId.ToString()),
+                         ("$resourceAt", ToMicroseconds(resourceCreatedAt)), ("$now", now)))
+        {
+            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                return null;
+            }
+        }
+
+        await using var earlier = Command(connection, transaction,
+            "SELECT fingerprint, resource_id, resource_created_at FROM idempotency_keys WHERE org_id = $org AND key = $key;",
+            ("$org", orgId), ("$key", key.Value));
+        await using var reader = await earlier.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new EarlierRequest(reader.GetString(0) == key.Fingerprint, Guid.Parse(reader.GetString(1)), FromMicroseconds(reader.GetInt64(2)));
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
 
     // Stored to the microsecond, the precision PostgreSQL keeps too.
     private DateTimeOffset Now() => FromMicroseconds(ToMicroseconds(clock.GetUtcNow()));

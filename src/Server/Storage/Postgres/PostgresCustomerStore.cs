@@ -1,0 +1,186 @@
+using Npgsql;
+
+namespace Customers.Server.Storage.Postgres;
+
+/// <summary>Customers and credentials in PostgreSQL, shared by every instance of the service.</summary>
+public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvider clock) : ICustomerStore
+{
+    public Task<CreateCustomerResult> CreateCustomerAsync(string orgId, string? externalId, IdempotencyKey? key, CancellationToken cancellationToken)
+    {
+        var customer = new CustomerRecord(Guid.CreateVersion7(), externalId, Now());
+        return database.RunAsync(async (connection, token) =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(token);
+            var earlier = await ClaimKeyAsync(connection, transaction, orgId, key, customer.Id, customer.CreatedAt, token);
+            if (earlier is not null)
+            {
+                return earlier.Matches
+                    ? new CreateCustomerResult(CreateOutcome.Replayed, new CustomerRecord(earlier.ResourceId, externalId, earlier.ResourceCreatedAt))
+                    : new CreateCustomerResult(CreateOutcome.KeyReused);
+            }
+
+            await using var insert = Command(connection, transaction,
+                "INSERT INTO customers (org_id, id, external_id, created_at) VALUES (@org, @id, @external, @at);",
+                ("org", orgId), ("id", customer.Id), ("external", externalId), ("at", customer.CreatedAt));
+            await insert.ExecuteNonQueryAsync(token);
+            await transaction.CommitAsync(token);
+            return new CreateCustomerResult(CreateOutcome.Created, customer);
+        }, cancellationToken);
+    }
+
+    public Task<CustomerRecord?> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
+        database.RunAsync(async (connection, token) =>
+        {
+            await using var command = Command(connection, null, "SELECT external_id, created_at FROM customers WHERE org_id = @org AND id = @id;",
+                ("org", orgId), ("id", customerId));
+            await using var reader = await command.ExecuteReaderAsync(token);
+            return await reader.ReadAsync(token)
+                ? new CustomerRecord(customerId, reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1))
+                : null;
+        }, cancellationToken);
+
+    public Task<CreateCredentialResult> CreateCredentialAsync(string orgId, Guid customerId, string username, IdempotencyKey? key, CancellationToken cancellationToken)
+    {
+        var credential = new CredentialRecord(Guid.CreateVersion7(), username, Now());
+        return database.RunAsync(async (connection, token) =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(token);
+            var earlier = await ClaimKeyAsync(connection, transaction, orgId, key, credential.Id, credential.CreatedAt, token);
+            if (earlier is not null)
+            {
+                return earlier.Matches
+                    ? new CreateCredentialResult(CreateOutcome.Replayed, new CredentialRecord(earlier.ResourceId, username, earlier.ResourceCreatedAt))
+                    : new CreateCredentialResult(CreateOutcome.KeyReused);
+            }
+
+            // The unique index on (org_id, username_key) decides between racing instances.
+            await using var insert = Command(connection, transaction, """
+                INSERT INTO credentials (org_id, customer_id, id, username, username_key, created_at)
+                SELECT @org, @customer, @id, @username, @key, @at
+                WHERE EXISTS (SELECT 1 FROM customers WHERE org_id = @org AND id = @customer);
+                """,
+                ("org", orgId), ("customer", customerId), ("id", credential.Id), ("username", username),
+                ("key", UsernameKey.From(username)), ("at", credential.CreatedAt));
+            try
+            {
+                if (await insert.ExecuteNonQueryAsync(token) == 0)
+                {
+                    return new CreateCredentialResult(CreateOutcome.CustomerNotFound); // Rolled back with the key.
+                }
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                return new CreateCredentialResult(CreateOutcome.UsernameTaken);
+            }
+
+            await transaction.CommitAsync(token);
+            return new CreateCredentialResult(CreateOutcome.Created, credential);
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<CredentialRecord>?> ListCredentialsAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<CredentialRecord>?>(async (connection, token) =>
+        {
+            await using var command = Command(connection, null, """
+                SELECT cr.id, cr.username, cr.created_at
+                FROM customers AS c
+                LEFT JOIN credentials AS cr ON cr.org_id = c.org_id AND cr.customer_id = c.id
+                WHERE c.org_id = @org AND c.id = @customer
+                ORDER BY cr.created_at, cr.id;
+                """,
+                ("org", orgId), ("customer", customerId));
+            await using var reader = await command.ExecuteReaderAsync(token);
+            List<CredentialRecord>? credentials = null;
+            while (await reader.ReadAsync(token))
+            {
+                credentials ??= [];
+                if (!reader.IsDBNull(0))
+                {
+                    credentials.Add(new CredentialRecord(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+                }
+            }
+
+            return credentials;
+        }, cancellationToken);
+
+    public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) =>
+        database.RunAsync(async (connection, token) =>
+        {
+            await using var delete = Command(connection, null, "DELETE FROM credentials WHERE org_id = @org AND customer_id = @customer AND id = @id;",
+                ("org", orgId), ("customer", customerId), ("id", credentialId));
+            if (await delete.ExecuteNonQueryAsync(token) == 1)
+            {
+                return DeleteCredentialOutcome.Deleted;
+            }
+
+            await using var exists = Command(connection, null, "SELECT 1 FROM customers WHERE org_id = @org AND id = @customer;",
+                ("org", orgId), ("customer", customerId));
+            return await exists.ExecuteScalarAsync(token) is null ? DeleteCredentialOutcome.CustomerNotFound : DeleteCredentialOutcome.CredentialNotFound;
+        }, cancellationToken);
+
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        database.RunAsync(async (connection, token) =>
+        {
+            await using var command = Command(connection, null, "SELECT COUNT(*) FROM schema_migrations;");
+            return await command.ExecuteScalarAsync(token);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Stores the key for the resource about to be created, in the caller's transaction. A second
+    /// request with the same key waits here until the first commits or rolls back. Returns null
+    /// when the key is new (or absent, or expired), else what the earlier request created.
+    /// </summary>
+    private async Task<EarlierRequest?> ClaimKeyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string orgId, IdempotencyKey? key, Guid resourceId, DateTimeOffset resourceCreatedAt, CancellationToken token)
+    {
+        if (key is null)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        await using (var expire = Command(connection, transaction, "DELETE FROM idempotency_keys WHERE org_id = @org AND key = @key AND created_at < @cutoff;",
+                         ("org", orgId), ("key", key.Value), ("cutoff", now - IdempotencyKey.Lifetime)))
+        {
+            await expire.ExecuteNonQueryAsync(token);
+        }
+
+        await using (var claim = Command(connection, transaction, """
+                         INSERT INTO idempotency_keys (org_id, key, fingerprint, resource_id, resource_created_at, created_at)
+                         VALUES (@org, @key, @fingerprint, @resource, @resourceAt, @now)
+                         ON CONFLICT (org_id, key) DO NOTHING;
+                         """,
+                         ("org", orgId), ("key", key.Value), ("fingerprint", key.Fingerprint), ("resource", resourceId), ("resourceAt", resourceCreatedAt), ("now", now)))
+        {
+            if (await claim.ExecuteNonQueryAsync(token) == 1)
+            {
+                return null;
+            }
+        }
+
+        await using var earlier = Command(connection, transaction,
+            "SELECT fingerprint, resource_id, resource_created_at FROM idempotency_keys WHERE org_id = @org AND key = @key;",
+            ("org", orgId), ("key", key.Value));
+        await using var reader = await earlier.ExecuteReaderAsync(token);
+        await reader.ReadAsync(token);
+        return new EarlierRequest(reader.GetString(0) == key.Fingerprint, reader.GetGuid(1), reader.GetFieldValue<DateTimeOffset>(2));
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    // PostgreSQL keeps microseconds; truncating here makes the 201 agree with later reads.
+    private DateTimeOffset Now()
+    {
+        var now = clock.GetUtcNow();
+        return new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
+    }
+}
