@@ -68,14 +68,16 @@ public sealed class FailureTests
 
     private sealed class FailingStore(Exception failure) : ICustomerStore
     {
-        public Task<CustomerRecord> CreateCustomerAsync(string orgId, string? externalId, CancellationToken cancellationToken) => throw failure;
+        public Task<CreateCustomerResult> CreateCustomerAsync(string orgId, string? externalId, IdempotencyKey? key, CancellationToken cancellationToken) => throw failure;
 
         public Task<CustomerRecord?> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) => throw failure;
 
-        public Task<CreateCredentialResult> CreateCredentialAsync(string orgId, Guid customerId, string username, CancellationToken cancellationToken) => throw failure;
+        public Task<CreateCredentialResult> CreateCredentialAsync(string orgId, Guid customerId, string username, IdempotencyKey? key, CancellationToken cancellationToken) => throw failure;
 
         public Task<IReadOnlyList<CredentialRecord>?> ListCredentialsAsync(string orgId, Guid customerId, CancellationToken cancellationToken) => throw failure;
 
         public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) => throw failure;
+
+        public Task PingAsync(CancellationToken cancellationToken) => throw failure;
     }
 }

@@ -1,0 +1,110 @@
+using System.Net;
+
+namespace Customers.Server.Tests;
+
+/// <summary>Idempotency-Key over raw HTTP on the embedded default (the PostgreSQL suite repeats it across instances).</summary>
+public sealed class IdempotencyTests(SharedService service) : IClassFixture<SharedService>
+{
+    private readonly HttpClient _client = service.CreateClient("API_KEY");
+
+    [Fact]
+    public async Task The_same_key_and_body_replay_the_first_201_and_create_nothing()
+    {
+        var customerId = await Api.CreateCustomerAsync(_client);
+        var key = Guid.NewGuid().ToString();
+
+        using var first = await PostCredentialAsync(customerId, "replayed@example.com", key);
+        using var second = await PostCredentialAsync(customerId, "replayed@example.com", key);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.Equal(["replayed@example.com"], await Api.UsernamesAsync(_client, customerId));
+    }
+
+    [Fact]
+    public async Task A_replay_answers_the_first_201_even_after_the_credential_was_deleted()
+    {
+        var customerId = await Api.CreateCustomerAsync(_client);
+        var key = Guid.NewGuid().ToString();
+        using var first = await PostCredentialAsync(customerId, "gone@example.com", key);
+        var id = (await Api.ReadAsync(first)).GetProperty("id").GetGuid();
+        using var delete = await _client.DeleteAsync($"{Api.Credentials(customerId)}/{id}");
+
+        using var replay = await PostCredentialAsync(customerId, "gone@example.com", key);
+
+        Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
+        Assert.Equal(id, (await Api.ReadAsync(replay)).GetProperty("id").GetGuid());
+        Assert.Empty(await Api.UsernamesAsync(_client, customerId));
+    }
+
+    [Fact]
+    public async Task The_same_key_with_another_body_answers_409_and_creates_nothing()
+    {
+        var customerId = await Api.CreateCustomerAsync(_client);
+        var key = Guid.NewGuid().ToString();
+        using var first = await PostCredentialAsync(customerId, "first@example.com", key);
+
+        using var second = await PostCredentialAsync(customerId, "second@example.com", key);
+
+        await Api.AssertErrorAsync(second, HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED", "header.idempotency-key");
+        Assert.Equal(["first@example.com"], await Api.UsernamesAsync(_client, customerId));
+    }
+
+    [Fact]
+    public async Task The_same_key_on_another_customer_is_another_request()
+    {
+        var one = await Api.CreateCustomerAsync(_client);
+        var two = await Api.CreateCustomerAsync(_client);
+        var key = Guid.NewGuid().ToString();
+        using var first = await PostCredentialAsync(one, $"{key}@example.com", key);
+
+        using var second = await PostCredentialAsync(two, $"{key}@example.com", key);
+
+        await Api.AssertErrorAsync(second, HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED");
+    }
+
+    [Fact]
+    public async Task Customer_creation_is_idempotent_too()
+    {
+        var key = Guid.NewGuid().ToString();
+        var ids = new List<Guid>();
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, Api.Customers()) { Content = Api.Json("""{"external_id":"CRM-IDEM"}""") };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await _client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            ids.Add((await Api.ReadAsync(response)).GetProperty("id").GetGuid());
+        }
+
+        Assert.Single(ids.Distinct());
+    }
+
+    [Fact]
+    public async Task A_malformed_key_answers_400_naming_the_header()
+    {
+        var customerId = await Api.CreateCustomerAsync(_client);
+
+        using var response = await PostCredentialAsync(customerId, "malformed@example.com", "has space");
+
+        await Api.AssertErrorAsync(response, HttpStatusCode.BadRequest, "INVALID_PARAMETER", "header.idempotency-key");
+    }
+
+    [Fact]
+    public async Task A_key_longer_than_128_characters_answers_400()
+    {
+        var customerId = await Api.CreateCustomerAsync(_client);
+
+        using var response = await PostCredentialAsync(customerId, "long@example.com", new string('k', 129));
+
+        await Api.AssertErrorAsync(response, HttpStatusCode.BadRequest, "INVALID_PARAMETER", "header.idempotency-key");
+    }
+
+    private Task<HttpResponseMessage> PostCredentialAsync(Guid customerId, string username, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, Api.Credentials(customerId)) { Content = Api.Json($$"""{"username":"{{username}}"}""") };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        return _client.SendAsync(request);
+    }
+}

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Npgsql;
+
+namespace Customers.Server.Tests.Postgres;
+
+/// <summary>
+/// A throwaway PostgreSQL server of the machine's own binaries: a new cluster in a temporary
+/// folder, listening on 127.0.0.1 at a free port, removed on dispose. Under root (CI) it runs as
+/// the postgres user, since PostgreSQL refuses to run as root. Tests can stop, start, freeze
+/// (SIGSTOP) and thaw it.
+/// </summary>
+public sealed class PostgresCluster : IAsyncDisposable
+{
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+    private readonly string _root;
+
+    private PostgresCluster(string root, int port)
+    {
+        _root = root;
+        Port = port;
+    }
+
+    /// <summary>Where initdb and pg_ctl are, or null. CUSTOMERS_PG_BIN overrides the search.</summary>
+    public static string? BinDirectory { get; } = FindBinaries();
+
+    /// <summary>Why no cluster can be started here, or null when one can.</summary>
+    public static string? Unavailable => BinDirectory is null
+        ? "PostgreSQL's binaries (initdb, pg_ctl) were not found: install the Debian package postgresql, or set CUSTOMERS_PG_BIN."
+        : null;
+
+    public int Port { get; }
+
+    private string DataDirectory => Path.Combine(_root, "data");
+
+    public static async Task<PostgresCluster> StartAsync()
+    {
+        if (Unavailable is { } reason)
+        {
+            throw new InvalidOperationException(reason);
+        }
+
+        var root = Directory.CreateTempSubdirectory("customers-pg-").FullName;
+        var cluster = new PostgresCluster(root, FreePort());
+        if (IsRoot)
+        {
+            await RunAsync("chown", "postgres:postgres", root);
+        }
+
+        await cluster.PostgresToolAsync("initdb", "-D", cluster.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync");
+        await cluster.StartServerAsync();
+        return cluster;
+    }
+
+    public string ConnectionString(string database = "postgres") =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database}";
+
+    /// <summary>A new empty database on this server; returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = $"customers_{Guid.NewGuid():N}";
+        await using var connection = new NpgsqlConnection(ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name};", connection);
+        await command.ExecuteNonQueryAsync();
+        return ConnectionString(name);
+    }
+
+    public Task StartServerAsync() => PostgresToolAsync("pg_ctl", "-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60",
+        "-o", $"-c listen_addresses=127.0.0.1 -p {Port} -k {_root} -c fsync=off -c max_connections=200", "start");
+
+    public Task StopServerAsync() => PostgresToolAsync("pg_ctl", "-D", DataDirectory, "-m", "fast", "-w", "stop");
+
+    /// <summary>SIGSTOP the postmaster and every backend: the server keeps its sockets but answers nothing.</summary>
+    public void Freeze()
+    {
+        var postmaster = PostmasterPid();
+        Signal(postmaster, SigStop);
+        foreach (var child in ChildrenOf(postmaster))
+        {
+            Signal(child, SigStop);
+        }
+    }
+
+    public void Thaw()
+    {
+        var postmaster = PostmasterPid();
+        foreach (var child in ChildrenOf(postmaster))
+        {
+            Signal(child, SigCont);
+        }
+
+        Signal(postmaster, SigCont);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+            {
+                Thaw();
+                await PostgresToolAsync("pg_ctl", "-D", DataDirectory, "-m", "immediate", "-w", "stop");
+            }
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private int PostmasterPid() => int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First());
+
+    private static IEnumerable<int> ChildrenOf(int parent) => Directory.EnumerateDirectories("/proc")
+        .Select(Path.GetFileName)
+        .Where(name => name!.All(char.IsAsciiDigit))
+        .Select(name =>
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{name}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return (Pid: int.Parse(name!), Parent: int.Parse(fields[1]));
+            }
+            catch (IOException)
+            {
+                return (Pid: 0, Parent: 0);
+            }
+        })
+        .Where(p => p.Parent == parent)
+        .Select(p => p.Pid)
+        .ToList();
+
+    private static void Signal(int pid, int signal)
+    {
+        const int NoSuchProcess = 3; // A backend that ended meanwhile needs no signal.
+        if (kill(pid, signal) != 0 && Marshal.GetLastPInvokeError() != NoSuchProcess)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+#pragma warning disable SA1300, IDE1006 // the libc name
+    private static extern int kill(int pid, int sig);
+#pragma warning restore SA1300, IDE1006
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    private Task PostgresToolAsync(string tool, params string[] arguments)
+    {
+        var executable = Path.Combine(BinDirectory!, tool);
+        return IsRoot
+            ? RunAsync("runuser", ["-u", "postgres", "--", executable, .. arguments])
+            : RunAsync(executable, arguments);
+    }
+
+    private static async Task RunAsync(string executable, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = "/" };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{executable} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await output}\n{await error}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? FindBinaries()
+    {
+        var candidates = new List<string>();
+        if (Environment.GetEnvironmentVariable("CUSTOMERS_PG_BIN") is { Length: > 0 } configured)
+        {
+            candidates.Add(configured);
+        }
+
+        if (Directory.Exists("/usr/lib/postgresql"))
+        {
+            candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql")
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var version) ? version : 0)
+                .Select(d => Path.Combine(d, "bin")));
+        }
+
+        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+    }
+}

@@ -1,0 +1,162 @@
+using Customers.Server.Storage;
+
+namespace Customers.Server.Tests.Storage;
+
+/// <summary>
+/// What every repository must do, run unchanged against each provider (SQLite and PostgreSQL):
+/// the subclasses only say how to get a fresh, migrated store.
+/// </summary>
+public abstract class CustomerStoreContract
+{
+    protected ManualClock Clock { get; } = new();
+
+    protected abstract Task<StoreHost> StartAsync();
+
+    [SkippableFact]
+    public async Task Credentials_are_created_listed_oldest_first_and_deleted()
+    {
+        await using var host = await StartAsync();
+        var store = host.Store;
+        var customer = await CreateCustomerAsync(store, "telco");
+
+        var first = await CreateCredentialAsync(store, "telco", customer, "first@example.com");
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = await CreateCredentialAsync(store, "telco", customer, "second@example.com");
+
+        var listed = await store.ListCredentialsAsync("telco", customer, default);
+        Assert.Equal([first, second], listed);
+        Assert.Equal(DeleteCredentialOutcome.Deleted, await store.DeleteCredentialAsync("telco", customer, first.Id, default));
+        Assert.Equal([second], await store.ListCredentialsAsync("telco", customer, default));
+    }
+
+    [SkippableFact]
+    public async Task Timestamps_are_kept_to_the_microsecond_and_read_back_equal()
+    {
+        await using var host = await StartAsync();
+        var customer = await CreateCustomerAsync(host.Store, "telco");
+
+        var created = await CreateCredentialAsync(host.Store, "telco", customer, "time@example.com");
+
+        Assert.Equal(0, created.CreatedAt.UtcTicks % 10);
+        Assert.Equal(created.CreatedAt, Assert.Single((await host.Store.ListCredentialsAsync("telco", customer, default))!).CreatedAt);
+        var stored = await host.Store.GetCustomerAsync("telco", customer, default);
+        Assert.Equal(TimeSpan.Zero, stored!.CreatedAt.Offset);
+    }
+
+    [SkippableFact]
+    public async Task Usernames_are_unique_per_org_after_case_and_unicode_folding()
+    {
+        await using var host = await StartAsync();
+        var store = host.Store;
+        var a = await CreateCustomerAsync(store, "telco");
+        var b = await CreateCustomerAsync(store, "telco");
+        var other = await CreateCustomerAsync(store, "other");
+        await CreateCredentialAsync(store, "telco", a, "Alice@Example.com");
+
+        Assert.Equal(CreateOutcome.UsernameTaken, (await store.CreateCredentialAsync("telco", b, "alice@example.COM", null, default)).Outcome);
+        Assert.Equal(CreateOutcome.UsernameTaken, (await store.CreateCredentialAsync("telco", b, "ａｌｉｃｅ@example.com", null, default)).Outcome);
+        Assert.Equal(CreateOutcome.Created, (await store.CreateCredentialAsync("other", other, "alice@example.com", null, default)).Outcome);
+        Assert.Empty((await store.ListCredentialsAsync("telco", b, default))!);
+    }
+
+    [SkippableFact]
+    public async Task Customers_belong_to_their_org()
+    {
+        await using var host = await StartAsync();
+        var store = host.Store;
+        var customer = await CreateCustomerAsync(store, "org-a", "CRM-1");
+
+        Assert.Equal("CRM-1", (await store.GetCustomerAsync("org-a", customer, default))!.ExternalId);
+        Assert.Null(await store.GetCustomerAsync("org-b", customer, default));
+        Assert.Null(await store.ListCredentialsAsync("org-b", customer, default));
+        Assert.Equal(CreateOutcome.CustomerNotFound, (await store.CreateCredentialAsync("org-b", customer, "x@example.com", null, default)).Outcome);
+        Assert.Equal(DeleteCredentialOutcome.CustomerNotFound, await store.DeleteCredentialAsync("org-b", customer, Guid.NewGuid(), default));
+        Assert.Equal(DeleteCredentialOutcome.CredentialNotFound, await store.DeleteCredentialAsync("org-a", customer, Guid.NewGuid(), default));
+    }
+
+    [SkippableFact]
+    public async Task A_repeated_key_replays_the_first_creation_and_creates_nothing()
+    {
+        await using var host = await StartAsync();
+        var store = host.Store;
+        var customer = await CreateCustomerAsync(store, "telco");
+        var key = IdempotencyKey.For("key-1", "createCredential", customer.ToString(), "replay@example.com");
+
+        var first = await store.CreateCredentialAsync("telco", customer, "replay@example.com", key, default);
+        Clock.Advance(TimeSpan.FromHours(23));
+        var again = await store.CreateCredentialAsync("telco", customer, "replay@example.com", key, default);
+
+        Assert.Equal(CreateOutcome.Created, first.Outcome);
+        Assert.Equal(CreateOutcome.Replayed, again.Outcome);
+        Assert.Equal(first.Credential, again.Credential);
+        Assert.Single((await store.ListCredentialsAsync("telco", customer, default))!);
+    }
+
+    [SkippableFact]
+    public async Task A_key_used_for_another_request_is_refused_and_changes_nothing()
+    {
+        await using var host = await StartAsync();
+        var store = host.Store;
+        var customer = await CreateCustomerAsync(store, "telco");
+        await store.CreateCredentialAsync("telco", customer, "one@example.com", IdempotencyKey.For("key-2", "createCredential", customer.ToString(), "one@example.com"), default);
+
+        var reused = await store.CreateCredentialAsync("telco", customer, "two@example.com", IdempotencyKey.For("key-2", "createCredential", customer.ToString(), "two@example.com"), default);
+        var otherOrg = await CreateCustomerAsync(store, "other");
+        var sameKeyOtherOrg = await store.CreateCredentialAsync("other", otherOrg, "two@example.com", IdempotencyKey.For("key-2", "createCredential", otherOrg.ToString(), "two@example.com"), default);
+
+        Assert.Equal(CreateOutcome.KeyReused, reused.Outcome);
+        Assert.Equal(["one@example.com"], (await store.ListCredentialsAsync("telco", customer, default))!.Select(c => c.Username));
+        Assert.Equal(CreateOutcome.Created, sameKeyOtherOrg.Outcome);
+    }
+
+    [SkippableFact]
+    public async Task A_key_expires_after_24_hours()
+    {
+        await using var host = await StartAsync();
+        var store = host.Store;
+        var key = IdempotencyKey.For("key-3", "createCustomer", "CRM-9");
+
+        var first = await store.CreateCustomerAsync("telco", "CRM-9", key, default);
+        Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
+        var later = await store.CreateCustomerAsync("telco", "CRM-9", key, default);
+
+        Assert.Equal(CreateOutcome.Created, later.Outcome);
+        Assert.NotEqual(first.Customer!.Id, later.Customer!.Id);
+    }
+
+    [SkippableFact]
+    public async Task A_failed_creation_does_not_keep_its_key()
+    {
+        await using var host = await StartAsync();
+        var store = host.Store;
+        var customer = await CreateCustomerAsync(store, "telco");
+        await CreateCredentialAsync(store, "telco", customer, "taken@example.com");
+        var key = IdempotencyKey.For("key-4", "createCredential", customer.ToString(), "taken@example.com");
+
+        Assert.Equal(CreateOutcome.UsernameTaken, (await store.CreateCredentialAsync("telco", customer, "taken@example.com", key, default)).Outcome);
+        var other = IdempotencyKey.For("key-4", "createCredential", customer.ToString(), "free@example.com");
+        Assert.Equal(CreateOutcome.Created, (await store.CreateCredentialAsync("telco", customer, "free@example.com", other, default)).Outcome);
+    }
+
+    [SkippableFact]
+    public async Task Ping_answers_when_the_repository_is_up()
+    {
+        await using var host = await StartAsync();
+
+        await host.Store.PingAsync(default);
+    }
+
+    private static async Task<Guid> CreateCustomerAsync(ICustomerStore store, string org, string? externalId = null)
+    {
+        var result = await store.CreateCustomerAsync(org, externalId, null, default);
+        Assert.Equal(CreateOutcome.Created, result.Outcome);
+        return result.Customer!.Id;
+    }
+
+    private static async Task<CredentialRecord> CreateCredentialAsync(ICustomerStore store, string org, Guid customer, string username)
+    {
+        var result = await store.CreateCredentialAsync(org, customer, username, null, default);
+        Assert.Equal(CreateOutcome.Created, result.Outcome);
+        return result.Credential!;
+    }
+}
