@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
 using Refit;
 
 namespace Customers.Client;
@@ -52,16 +53,21 @@ public static class CustomerCredentialsServiceCollectionExtensions
             resilience.TotalRequestTimeout.Timeout = options.TotalTimeout;
             resilience.CircuitBreaker.SamplingDuration = options.AttemptTimeout * 2;
             resilience.Retry.MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 0);
-            if (options.MaxRetryAttempts <= 0)
+            var transient = resilience.Retry.ShouldHandle;
+            resilience.Retry.ShouldHandle = args =>
             {
-                resilience.Retry.ShouldHandle = _ => ValueTask.FromResult(false);
-            }
-
-            // POST and DELETE are not retried until the service de-duplicates them (Idempotency-Key).
-            resilience.Retry.DisableForUnsafeHttpMethods();
+                var request = args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage();
+                return options.MaxRetryAttempts > 0 && request is not null && IsSafeToRepeat(request) ? transient(args) : ValueTask.FromResult(false);
+            };
         });
         return builder;
     }
+
+    // GET changes nothing; a POST with an Idempotency-Key is answered once by the service however
+    // often it arrives. DELETE is not repeated yet: a repeat after a lost 204 would answer 404.
+    private static bool IsSafeToRepeat(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Get || request.Method == HttpMethod.Head
+        || (request.Method == HttpMethod.Post && request.Headers.Contains("Idempotency-Key"));
 
     // Bound by hand so that the package stays trimming- and AOT-safe (no reflection-based binder).
     private static void Bind(IConfiguration section, CustomerCredentialsClientOptions options)

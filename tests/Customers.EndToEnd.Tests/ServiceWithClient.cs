@@ -13,15 +13,16 @@ public sealed class ServiceWithClient : WebApplicationFactory<Program>
 {
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), "customers-e2e-tests", $"{Guid.NewGuid():N}", "customers.db");
 
-    public CustomerCredentialsClient CreateCredentialsClient(string roles = "API_KEY")
+    public CustomerCredentialsClient CreateCredentialsClient(string roles = "API_KEY", Action<IHttpClientBuilder>? configure = null)
     {
         var services = new ServiceCollection();
-        services.AddCustomerCredentialsClient(options =>
+        var builder = services.AddCustomerCredentialsClient(options =>
             {
                 options.BaseAddress = Server.BaseAddress;
                 options.Roles = roles;
             })
             .ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
+        configure?.Invoke(builder);
         return services.BuildServiceProvider().GetRequiredService<CustomerCredentialsClient>();
     }
 
