@@ -27,7 +27,7 @@ fi
 
 echo "== xunit suites"
 dotnet test Customers.slnx -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
-  | grep -E '^\s*(Failed|Skipped) |Total tests|error' || true
+  | grep -E '^\s+(Failed|Skipped) |^Total tests|^\s+Error Message|^\s+Skip reason' || true
 
 projects=$(find tests -name '*.Tests.csproj' | wc -l)
 reports=$(find "$results" -name '*.trx' | wc -l)
