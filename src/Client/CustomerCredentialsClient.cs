@@ -33,26 +33,74 @@ public class CustomerCredentialsClient
     private static string NewIdempotencyKey() => Guid.NewGuid().ToString("N");
 
     /// <summary>Adds a login credential to a customer.</summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="customerId">The customer that gets the credential.</param>
+    /// <param name="username">The username: 1 to 82 characters, no leading or trailing white space, no control characters.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The credential as the service stored it.</returns>
     /// <exception cref="CustomerCredentialsException">For example 404 CUSTOMER_NOT_FOUND, or 409 USERNAME_TAKEN when the organization already has the username in any letter case.</exception>
-    public virtual async Task<CredentialCreated> CreateCredentialAsync(string orgId, Guid customerId, string username, CancellationToken cancellationToken = default) =>
-        ResponseReader.Content(await _api.CreateCredential(Roles, NewIdempotencyKey(), orgId, customerId, new Credential { Username = username }, cancellationToken).ConfigureAwait(false), cancellationToken);
+    public virtual Task<CredentialCreated> CreateCredentialAsync(string orgId, Guid customerId, string username, CancellationToken cancellationToken = default) =>
+        CallAsync("createCredential", orgId, token => _api.CreateCredential(Roles, NewIdempotencyKey(), orgId, customerId, new Credential { Username = username }, token), cancellationToken);
 
     /// <summary>Lists a customer's credentials, oldest first.</summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="customerId">The customer whose credentials to list.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The credentials, oldest first; empty when the customer has none.</returns>
     /// <exception cref="CustomerCredentialsException">For example 404 CUSTOMER_NOT_FOUND.</exception>
     public virtual async Task<IReadOnlyList<CredentialResponse>> ListCredentialsAsync(string orgId, Guid customerId, CancellationToken cancellationToken = default) =>
-        ResponseReader.Content(await _api.ListCredentials(Roles, orgId, customerId, cancellationToken).ConfigureAwait(false), cancellationToken).Credentials;
+        (await CallAsync("listCredentials", orgId, token => _api.ListCredentials(Roles, orgId, customerId, token), cancellationToken).ConfigureAwait(false)).Credentials;
 
-    /// <summary>Removes a credential from a customer.</summary>
+    /// <summary>Removes a credential from a customer. A retry that finds the credential already gone counts as success.</summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="customerId">The customer that has the credential.</param>
+    /// <param name="credentialId">The credential to remove.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the credential is gone.</returns>
     /// <exception cref="CustomerCredentialsException">For example 404 CREDENTIAL_NOT_FOUND.</exception>
-    public virtual async Task DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken = default) =>
-        ResponseReader.Success(await _api.DeleteCredential(Roles, orgId, customerId, credentialId, cancellationToken).ConfigureAwait(false), cancellationToken);
+    public virtual async Task DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken = default)
+    {
+        using var activity = ClientDiagnostics.Start("deleteCredential", orgId);
+        try
+        {
+            ResponseReader.Success(await _api.DeleteCredential(Roles, orgId, customerId, credentialId, cancellationToken).ConfigureAwait(false), cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            ClientDiagnostics.Failed(activity, exception);
+            throw;
+        }
+    }
 
     /// <summary>Creates a customer (the minimal subset of the Customers API that credentials need).</summary>
-    public virtual async Task<CustomerCreated> CreateCustomerAsync(string orgId, string? externalId = null, CancellationToken cancellationToken = default) =>
-        ResponseReader.Content(await _api.CreateCustomer(Roles, NewIdempotencyKey(), orgId, new CustomerCreate { ExternalId = externalId }, cancellationToken).ConfigureAwait(false), cancellationToken);
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="externalId">The customer's identifier in another system, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new customer's identifier.</returns>
+    /// <exception cref="CustomerCredentialsException">For example 400 when <paramref name="externalId"/> breaks its rules.</exception>
+    public virtual Task<CustomerCreated> CreateCustomerAsync(string orgId, string? externalId = null, CancellationToken cancellationToken = default) =>
+        CallAsync("createCustomer", orgId, token => _api.CreateCustomer(Roles, NewIdempotencyKey(), orgId, new CustomerCreate { ExternalId = externalId }, token), cancellationToken);
 
     /// <summary>Returns a customer.</summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="customerId">The customer to read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The customer.</returns>
     /// <exception cref="CustomerCredentialsException">For example 404 CUSTOMER_NOT_FOUND.</exception>
-    public virtual async Task<Customer> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken = default) =>
-        ResponseReader.Content(await _api.GetCustomer(Roles, orgId, customerId, cancellationToken).ConfigureAwait(false), cancellationToken);
+    public virtual Task<Customer> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken = default) =>
+        CallAsync("getCustomer", orgId, token => _api.GetCustomer(Roles, orgId, customerId, token), cancellationToken);
+
+    private static async Task<T> CallAsync<T>(string operationId, string orgId, Func<CancellationToken, Task<Refit.IApiResponse<T>>> call, CancellationToken cancellationToken)
+    {
+        using var activity = ClientDiagnostics.Start(operationId, orgId);
+        try
+        {
+            return ResponseReader.Content(await call(cancellationToken).ConfigureAwait(false), cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            ClientDiagnostics.Failed(activity, exception);
+            throw;
+        }
+    }
 }

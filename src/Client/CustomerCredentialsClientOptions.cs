@@ -15,6 +15,9 @@ public sealed class CustomerCredentialsClientOptions
     /// <summary>How long a call may take in all, retries and their delays included.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How many times a failed call is tried again where that is safe (GET and DELETE). 0 turns retries off.</summary>
+    /// <summary>How many times a failed call is tried again where that is safe (GET, DELETE, and POST with its Idempotency-Key). 0 turns retries off.</summary>
     public int MaxRetryAttempts { get; set; } = 3;
+
+    /// <summary>The delay before the first retry; later ones back off exponentially, with jitter. A Retry-After from the service takes precedence.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 }

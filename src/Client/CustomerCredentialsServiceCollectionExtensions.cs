@@ -22,7 +22,7 @@ public static class CustomerCredentialsServiceCollectionExtensions
         return services.AddCustomerCredentialsClientCore();
     }
 
-    /// <summary>Registers the client, configured from a configuration section (BaseAddress, Roles, AttemptTimeout, TotalTimeout, MaxRetryAttempts).</summary>
+    /// <summary>Registers the client, configured from a configuration section (BaseAddress, Roles, AttemptTimeout, TotalTimeout, MaxRetryAttempts, RetryDelay).</summary>
     public static IHttpClientBuilder AddCustomerCredentialsClient(this IServiceCollection services, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
@@ -34,7 +34,8 @@ public static class CustomerCredentialsServiceCollectionExtensions
     {
         services.AddOptions<CustomerCredentialsClientOptions>()
             .Validate(o => o.BaseAddress is { IsAbsoluteUri: true }, "CustomerCredentialsClientOptions.BaseAddress must be an absolute URI.")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Roles), "CustomerCredentialsClientOptions.Roles must name at least one role.");
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Roles), "CustomerCredentialsClientOptions.Roles must name at least one role.")
+            .Validate(o => o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout > TimeSpan.FromMilliseconds(1), "CustomerCredentialsClientOptions timeouts must be positive.");
         services.AddTransient(provider => new CustomerCredentialsClient(
             provider.GetRequiredService<ICustomersApi>(), provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>()));
 
@@ -46,13 +47,22 @@ public static class CustomerCredentialsServiceCollectionExtensions
                 http.BaseAddress = options.BaseAddress;
                 http.Timeout = Timeout.InfiniteTimeSpan; // The resilience pipeline owns the timeouts.
             });
+        builder.AddHttpMessageHandler(() => new RetriedDeleteHandler());
         builder.AddStandardResilienceHandler().Configure((HttpStandardResilienceOptions resilience, IServiceProvider provider) =>
         {
             var options = provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>().CurrentValue;
-            resilience.AttemptTimeout.Timeout = options.AttemptTimeout;
+            // The pipeline insists that one attempt ends before the whole call, and that retries stay on (≥ 1).
+            var attempt = options.AttemptTimeout < options.TotalTimeout ? options.AttemptTimeout : options.TotalTimeout - TimeSpan.FromMilliseconds(1);
+            resilience.AttemptTimeout.Timeout = attempt;
             resilience.TotalRequestTimeout.Timeout = options.TotalTimeout;
-            resilience.CircuitBreaker.SamplingDuration = options.AttemptTimeout * 2;
-            resilience.Retry.MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 0);
+            resilience.CircuitBreaker.SamplingDuration = attempt * 2 > TimeSpan.FromSeconds(30) ? attempt * 2 : TimeSpan.FromSeconds(30);
+            resilience.Retry.MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 1);
+            resilience.Retry.Delay = options.RetryDelay;
+            resilience.Retry.OnRetry = args =>
+            {
+                args.Context.Properties.Set(RetriedDeleteHandler.Retried, true);
+                return default;
+            };
             var transient = resilience.Retry.ShouldHandle;
             resilience.Retry.ShouldHandle = args =>
             {
@@ -64,9 +74,9 @@ public static class CustomerCredentialsServiceCollectionExtensions
     }
 
     // GET changes nothing; a POST with an Idempotency-Key is answered once by the service however
-    // often it arrives. DELETE is not repeated yet: a repeat after a lost 204 would answer 404.
+    // often it arrives; a repeated DELETE that finds nothing left is a success (RetriedDeleteHandler).
     private static bool IsSafeToRepeat(HttpRequestMessage request) =>
-        request.Method == HttpMethod.Get || request.Method == HttpMethod.Head
+        request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Delete
         || (request.Method == HttpMethod.Post && request.Headers.Contains("Idempotency-Key"));
 
     // Bound by hand so that the package stays trimming- and AOT-safe (no reflection-based binder).
@@ -95,6 +105,11 @@ public static class CustomerCredentialsServiceCollectionExtensions
         if (section[nameof(options.MaxRetryAttempts)] is { Length: > 0 } retries)
         {
             options.MaxRetryAttempts = int.Parse(retries, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (section[nameof(options.RetryDelay)] is { Length: > 0 } delay)
+        {
+            options.RetryDelay = TimeSpan.Parse(delay, System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 }
