@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README's test command and CI run it:
-#   builds everything in Release (warnings are errors), runs every xunit project, then the
+#   builds everything in Release (warnings are errors), runs every xunit project, packs the client
+#   and runs what consumes the package (consumer tests, sample, trimmed publish), then the
 #   generation checks, and ends with one line "N passed, N failed" totalling all of them.
 # Exits non-zero when anything failed or did not run.
 set -uo pipefail
@@ -25,9 +26,35 @@ if ! dotnet build Customers.slnx -c Release -nologo -v:q; then
   finish
 fi
 
+check() { # name, command...: one counted check
+  local name=$1 log
+  shift
+  log=$(mktemp)
+  if "$@" >"$log" 2>&1; then
+    echo "PASS $name"
+    passed=$((passed + 1))
+  else
+    echo "FAIL $name"
+    tail -30 "$log" | sed 's/^/    /'
+    failed=$((failed + 1))
+  fi
+  rm -f "$log"
+}
+show() { grep -E '^\s+(Failed|Skipped) |^Total tests|^\s+Error Message|^\s+Skip reason' || true; }
+
 echo "== xunit suites"
-dotnet test Customers.slnx -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
-  | grep -E '^\s+(Failed|Skipped) |^Total tests|^\s+Error Message|^\s+Skip reason' || true
+dotnet test Customers.slnx -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | show
+
+echo "== the packed client, consumed as client teams consume it"
+check "dotnet pack writes Customers.Client to local-feed" dotnet pack src/Client -c Release --no-build -nologo
+# Each consumer restores into its own packages folder: drop it, so the package just packed is used.
+rm -rf tests/Customers.Client.Consumer.Tests/obj/packages samples/Customers.Client.Sample/obj/packages tests/Customers.Client.TrimSmoke/obj/packages
+dotnet test tests/Customers.Client.Consumer.Tests -c Release -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | show
+check "the sample builds against the package" dotnet build samples/Customers.Client.Sample -c Release -nologo
+smoke=$(mktemp -d)
+check "a trimmed, self-contained consumer publishes with zero warnings" dotnet publish tests/Customers.Client.TrimSmoke -c Release -nologo -o "$smoke"
+check "the trimmed consumer runs" "$smoke/Customers.Client.TrimSmoke"
+rm -rf "$smoke"
 
 projects=$(find tests -name '*.Tests.csproj' | wc -l)
 reports=$(find "$results" -name '*.trx' | wc -l)
