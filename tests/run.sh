@@ -46,7 +46,7 @@ echo "== xunit suites"
 dotnet test Customers.slnx -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | show
 
 echo "== the packed client, consumed as client teams consume it"
-check "dotnet pack writes Customers.Client to local-feed" dotnet pack src/Client -c Release --no-build -nologo
+check "dotnet pack writes Customers.Client to artifacts" dotnet pack src/Client -c Release --no-build -nologo
 # Each consumer restores into its own packages folder: drop it, so the package just packed is used.
 rm -rf tests/Customers.Client.Consumer.Tests/obj/packages samples/Customers.Client.Sample/obj/packages tests/Customers.Client.TrimSmoke/obj/packages
 dotnet test tests/Customers.Client.Consumer.Tests -c Release -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | show
