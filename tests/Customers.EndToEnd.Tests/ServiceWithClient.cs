@@ -1,4 +1,5 @@
 using Customers.Client;
+using Customers.ContractChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,10 @@ public sealed class ServiceWithClient : WebApplicationFactory<Program>
             })
             .ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
         configure?.Invoke(builder);
+
+        // Innermost, next to the server: it checks what the service really answered, not what a
+        // test's fault-injecting handler made of it.
+        builder.AddHttpMessageHandler(() => new ContractValidatingHandler());
         return services.BuildServiceProvider().GetRequiredService<CustomerCredentialsClient>();
     }
 

@@ -66,7 +66,7 @@ public sealed class FailureTests
         await Api.CreateCredentialAsync(client, customerId, "locked@example.com");
     }
 
-    private sealed class FailingStore(Exception failure) : ICustomerStore
+    internal sealed class FailingStore(Exception failure) : ICustomerStore
     {
         public Task<CreateCustomerResult> CreateCustomerAsync(string orgId, string? externalId, IdempotencyKey? key, CancellationToken cancellationToken) => throw failure;
 

@@ -82,6 +82,24 @@ public sealed class IdempotencyTests(SharedService service) : IClassFixture<Shar
     }
 
     [Fact]
+    public async Task A_customer_key_reused_with_another_body_answers_409()
+    {
+        var key = Guid.NewGuid().ToString();
+        HttpRequestMessage Create(string externalId)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, Api.Customers()) { Content = Api.Json($$"""{"external_id":"{{externalId}}"}""") };
+            request.Headers.Add("Idempotency-Key", key);
+            return request;
+        }
+
+        using var first = await _client.SendAsync(Create("CRM-FIRST"));
+        using var second = await _client.SendAsync(Create("CRM-SECOND"));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        await Api.AssertErrorAsync(second, HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED", "header.idempotency-key");
+    }
+
+    [Fact]
     public async Task A_malformed_key_answers_400_naming_the_header()
     {
         var customerId = await Api.CreateCustomerAsync(_client);

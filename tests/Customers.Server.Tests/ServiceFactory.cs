@@ -1,3 +1,4 @@
+using Customers.ContractChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -23,9 +24,10 @@ public class ServiceFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    /// <summary>A client whose every response is checked against the contract (see <see cref="ContractValidatingHandler"/>).</summary>
     public HttpClient CreateClient(string? roles)
     {
-        var client = CreateClient();
+        var client = CreateDefaultClient(new ContractValidatingHandler());
         if (roles is not null)
         {
             client.DefaultRequestHeaders.Add("x-auth-roles", roles);

@@ -216,6 +216,41 @@ public sealed class PostgresFaultTests
         Assert.Equal(0L, await PostgresServiceTests.ScalarAsync(connectionString, "SELECT COUNT(*) FROM credentials;"));
     }
 
+    [SkippableFact]
+    public async Task Every_operation_answers_503_while_the_server_is_stopped_and_504_while_it_is_frozen()
+    {
+        PostgresRequirement.SkipIfUnavailable();
+        await using var cluster = await PostgresCluster.StartAsync();
+        await using var service = PostgresServiceTests.Instance(await cluster.CreateDatabaseAsync(), Timeout.ToString());
+        using var client = service.CreateClient("API_KEY");
+        var customerId = await Api.CreateCustomerAsync(client);
+        var operations = ContractChecks.OpenApiContract.Default.Operations.Select(o => o.OperationId).ToList();
+
+        async Task<List<string>> AnswersAsync() => [.. await Task.WhenAll(operations.Select(async operationId =>
+        {
+            using var response = await client.SendAsync(EveryOperationTests.RequestFor(operationId, customerId));
+            var body = await response.Content.ReadAsStringAsync();
+            return $"{operationId} {(int)response.StatusCode} {(body.Contains("REPOSITORY_", StringComparison.Ordinal) ? body.Split('"')[7] : body)}";
+        }))];
+
+        cluster.Freeze();
+        List<string> frozen;
+        try
+        {
+            frozen = await AnswersAsync();
+        }
+        finally
+        {
+            cluster.Thaw();
+        }
+
+        await cluster.StopServerAsync();
+        var stopped = await AnswersAsync();
+
+        Assert.Equal(operations.Select(o => $"{o} 504 REPOSITORY_TIMEOUT"), frozen);
+        Assert.Equal(operations.Select(o => $"{o} 503 REPOSITORY_UNAVAILABLE"), stopped);
+    }
+
     private static async Task<bool> EventuallyAsync(Func<Task<bool>> attempt)
     {
         var deadline = Stopwatch.StartNew();
