@@ -61,7 +61,8 @@ public static class CustomersServiceSetup
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ExceptionResponder.RespondAsync });
         app.UseMiddleware<EmptyErrorBodyMiddleware>();
         app.MapControllers();
-        // Outside the contract and the roles check: for the orchestrator.
+        // Outside the contract and the roles check: the contract itself, and health for the orchestrator.
+        app.MapContractDocument();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(RepositoryHealthCheck.ReadyTag) });
         return app;
