@@ -1,0 +1,14 @@
+namespace Customers.Client.Testing;
+
+/// <summary>How a <see cref="FakeCustomersService"/> behaves.</summary>
+public sealed class FakeCustomersServiceOptions
+{
+    /// <summary>Roles granted every operation, as the real service grants <c>API_KEY</c> by default. Any other role answers 403.</summary>
+    public ICollection<string> PermittedRoles { get; } = new List<string> { "API_KEY" };
+
+    /// <summary>The clock that stamps <c>created_at</c>; by default the system clock.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>How many requests the fake keeps for inspection; bounded so that a long test run does not fill memory.</summary>
+    public int MaxRequestLogCount { get; set; } = 200;
+}

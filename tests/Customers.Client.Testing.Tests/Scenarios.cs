@@ -1,0 +1,187 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Customers.Client.Testing.Tests;
+
+/// <summary>
+/// What a client team relies on, as steps of (request → status, first error code, error ref). The
+/// same scenarios run against the fake and against the real service; both runs check every
+/// response against the contract, so the two agree on statuses, codes and body shapes.
+/// </summary>
+public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget>
+    where TTarget : class, ITarget
+{
+    private const string Org = "telco";
+    private readonly HttpClient _http = target.Http();
+
+    [Fact]
+    public async Task Create_list_and_delete_a_credential()
+    {
+        var customer = await CreateCustomerAsync();
+        var created = await ExpectAsync(Post($"{Credentials(customer)}", """{"username":"alice@example.com"}"""), 201);
+        var id = created.GetProperty("id").GetGuid();
+        Assert.Equal("alice@example.com", created.GetProperty("username").GetString());
+        Assert.True(created.GetProperty("created_at").TryGetDateTimeOffset(out _));
+
+        var list = await ExpectAsync(Get(Credentials(customer)), 200);
+        Assert.Equal([id], list.GetProperty("credentials").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()));
+
+        await ExpectAsync(new HttpRequestMessage(HttpMethod.Delete, $"{Credentials(customer)}/{id}"), 204);
+        await ExpectErrorAsync(new HttpRequestMessage(HttpMethod.Delete, $"{Credentials(customer)}/{id}"), 404, "CREDENTIAL_NOT_FOUND", "path.credential_id");
+        Assert.Empty((await ExpectAsync(Get(Credentials(customer)), 200)).GetProperty("credentials").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Usernames_are_unique_per_organization_in_any_letter_case()
+    {
+        var one = await CreateCustomerAsync();
+        var two = await CreateCustomerAsync();
+        await ExpectAsync(Post(Credentials(one), """{"username":"Bob@Example.com"}"""), 201);
+
+        await ExpectErrorAsync(Post(Credentials(two), """{"username":"bob@example.COM"}"""), 409, "USERNAME_TAKEN", "body.username");
+        var elsewhere = await CreateCustomerAsync("other-org");
+        await ExpectAsync(Post(Credentials(elsewhere, "other-org"), """{"username":"bob@example.com"}"""), 201);
+    }
+
+    [Fact]
+    public async Task A_customer_of_another_organization_is_not_found()
+    {
+        var customer = await CreateCustomerAsync();
+
+        await ExpectErrorAsync(Get($"/v4/orgs/other-org/customers/{customer}"), 404, "CUSTOMER_NOT_FOUND", "path.customer_id");
+        await ExpectErrorAsync(Get(Credentials(customer, "other-org")), 404, "CUSTOMER_NOT_FOUND", "path.customer_id");
+        await ExpectErrorAsync(Post(Credentials(customer, "other-org"), """{"username":"x@example.com"}"""), 404, "CUSTOMER_NOT_FOUND", "path.customer_id");
+        var read = await ExpectAsync(Get($"/v4/orgs/{Org}/customers/{customer}"), 200);
+        Assert.Equal(customer, read.GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task Roles_are_required_and_must_be_permitted()
+    {
+        var customer = await CreateCustomerAsync();
+        using var anonymous = target.Http(roles: null);
+        using var stranger = target.Http(roles: "SOMEONE_ELSE");
+
+        foreach (var request in new Func<HttpRequestMessage>[] { () => Get(Credentials(customer)), () => Post(Credentials(customer), """{"username":"r@example.com"}"""), () => Post($"/v4/orgs/{Org}/customers", "{}") })
+        {
+            await ExpectErrorAsync(request(), 401, "MISSING_ROLES", "header.x-auth-roles", anonymous);
+            await ExpectErrorAsync(request(), 403, "ROLE_NOT_PERMITTED", "header.x-auth-roles", stranger);
+        }
+    }
+
+    [Theory]
+    [InlineData("{'username': 'username@masmovil.com'}", "INVALID_JSON", "body")]
+    [InlineData("{}", "MISSING_FIELD", "body.username")]
+    [InlineData("""{"username":null}""", "MISSING_FIELD", "body.username")]
+    [InlineData("""{"username":""}""", "FIELD_TOO_SHORT", "body.username")]
+    [InlineData("""{"username":" padded "}""", "INVALID_FIELD_FORMAT", "body.username")]
+    [InlineData("""{"username":42}""", "INVALID_FIELD_TYPE", "body.username")]
+    [InlineData("""{"username":"a@example.com","admin":true}""", "UNKNOWN_FIELD", "body.admin")]
+    [InlineData("[]", "INVALID_FIELD_TYPE", "body")]
+    public async Task A_bad_credential_body_answers_400_saying_what_and_where(string body, string code, string reference)
+    {
+        var customer = await CreateCustomerAsync();
+
+        await ExpectErrorAsync(Post(Credentials(customer), body), 400, code, reference);
+        Assert.Empty((await ExpectAsync(Get(Credentials(customer)), 200)).GetProperty("credentials").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_username_over_82_characters_answers_400_field_too_long()
+    {
+        var customer = await CreateCustomerAsync();
+
+        await ExpectErrorAsync(Post(Credentials(customer), $$"""{"username":"{{new string('a', 83)}}"}"""), 400, "FIELD_TOO_LONG", "body.username");
+        await ExpectAsync(Post(Credentials(customer), $$"""{"username":"{{new string('a', 82)}}"}"""), 201);
+    }
+
+    [Fact]
+    public async Task Malformed_path_parameters_answer_400()
+    {
+        await ExpectErrorAsync(Get($"/v4/orgs/{Org}/customers/not-a-uuid/credentials"), 400, "INVALID_UUID", "path.customer_id");
+        await ExpectErrorAsync(new HttpRequestMessage(HttpMethod.Delete, $"{Credentials(Guid.NewGuid())}/nope"), 400, "INVALID_UUID", "path.credential_id");
+        await ExpectErrorAsync(Get($"/v4/orgs/-dash/customers/{Guid.NewGuid()}"), 400, "INVALID_PARAMETER", "path.org_id");
+    }
+
+    [Fact]
+    public async Task An_idempotent_create_is_replayed_and_a_reused_key_conflicts()
+    {
+        var customer = await CreateCustomerAsync();
+        var key = Guid.NewGuid().ToString();
+
+        var first = await ExpectAsync(Post(Credentials(customer), """{"username":"idem@example.com"}""", key), 201);
+        var replay = await ExpectAsync(Post(Credentials(customer), """{"username":"idem@example.com"}""", key), 201);
+        await ExpectErrorAsync(Post(Credentials(customer), """{"username":"other@example.com"}""", key), 409, "IDEMPOTENCY_KEY_REUSED", "header.idempotency-key");
+
+        Assert.Equal(first.GetProperty("id").GetGuid(), replay.GetProperty("id").GetGuid());
+        Assert.Single((await ExpectAsync(Get(Credentials(customer)), 200)).GetProperty("credentials").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Unsupported_methods_and_media_types_are_refused()
+    {
+        var customer = await CreateCustomerAsync();
+
+        using var put = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Put, Credentials(customer)));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, put.StatusCode);
+        Assert.Equal(["GET", "POST"], put.Content.Headers.Allow.Order());
+
+        var text = new HttpRequestMessage(HttpMethod.Post, Credentials(customer)) { Content = new StringContent("""{"username":"t@example.com"}""", Encoding.UTF8, "text/plain") };
+        await ExpectErrorAsync(text, 415, "UNSUPPORTED_MEDIA_TYPE", "header.content-type");
+    }
+
+    [Fact]
+    public async Task The_client_package_works_against_it()
+    {
+        var client = target.Client();
+        var customer = await client.CreateCustomerAsync(Org, "CRM-42");
+        var credential = await client.CreateCredentialAsync(Org, customer.Id, "carol@example.com");
+
+        var taken = await Assert.ThrowsAsync<CustomerCredentialsException>(() => client.CreateCredentialAsync(Org, customer.Id, "CAROL@example.com"));
+        await client.DeleteCredentialAsync(Org, customer.Id, credential.Id);
+
+        Assert.Equal((409, "USERNAME_TAKEN"), (taken.Status, taken.ErrorCode));
+        Assert.Equal("CRM-42", (await client.GetCustomerAsync(Org, customer.Id)).ExternalId);
+        Assert.Empty(await client.ListCredentialsAsync(Org, customer.Id));
+    }
+
+    private static string Credentials(Guid customer, string org = Org) => $"/v4/orgs/{org}/customers/{customer}/credentials";
+
+    private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
+
+    private static HttpRequestMessage Post(string path, string body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return request;
+    }
+
+    private async Task<Guid> CreateCustomerAsync(string org = Org) =>
+        (await ExpectAsync(Post($"/v4/orgs/{org}/customers", """{"external_id":"CRM-1"}"""), 201)).GetProperty("id").GetGuid();
+
+    private async Task<JsonElement> ExpectAsync(HttpRequestMessage request, int status, HttpClient? http = null)
+    {
+        using (request)
+        {
+            using var response = await (http ?? _http).SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(status == (int)response.StatusCode, $"{request.Method} {request.RequestUri}: expected {status}, got {(int)response.StatusCode} {text}");
+            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        }
+    }
+
+    private async Task ExpectErrorAsync(HttpRequestMessage request, int status, string code, string reference, HttpClient? http = null)
+    {
+        var error = (await ExpectAsync(request, status, http)).GetProperty("errors")[0].GetProperty("error");
+        Assert.Equal((code, reference), (error.GetProperty("code").GetString(), error.GetProperty("ref").GetString()));
+    }
+}
+
+public sealed class TheFake(FakeTarget target) : Scenarios<FakeTarget>(target);
+
+public sealed class TheRealService(RealTarget target) : Scenarios<RealTarget>(target);
