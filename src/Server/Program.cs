@@ -1,11 +1,18 @@
 using Customers.Server.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
+if (ConfigurationProblems.Find(builder.Configuration, builder.Environment.ContentRootPath) is { } problem)
+{
+    Console.Error.WriteLine($"Customers service cannot start: {problem}");
+    return ConfigurationProblems.ExitCode;
+}
+
 builder.AddCustomersService();
 
 var app = builder.Build();
 app.UseCustomersService();
 app.Run();
+return 0;
 
 /// <summary>The service's entry point; public so that tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

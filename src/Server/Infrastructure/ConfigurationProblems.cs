@@ -1,0 +1,91 @@
+using Customers.Server.Auth;
+using Customers.Server.Storage;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Customers.Server.Infrastructure;
+
+/// <summary>
+/// Checks the settings before the host starts, so that a mistake stops the service with one line
+/// that names the setting, rather than a stack trace from deep inside the first request.
+/// </summary>
+public static class ConfigurationProblems
+{
+    /// <summary>The exit code for invalid configuration (EX_CONFIG in sysexits.h).</summary>
+    public const int ExitCode = 78;
+
+    /// <summary>The first problem found, or null when the settings are usable.</summary>
+    public static string? Find(IConfiguration configuration, string contentRoot)
+    {
+        StorageOptions storage;
+        try
+        {
+            storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+            _ = configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>();
+            _ = configuration.GetSection(RoleGrantsOptions.Section).Get<RoleGrantsOptions>();
+        }
+        catch (InvalidOperationException exception)
+        {
+            // "Failed to convert configuration value 'x' at 'Storage:Provider' to type …": the setting and the value.
+            return exception.Message.Split(" to type ")[0].Replace("Failed to convert", "Cannot read", StringComparison.Ordinal)
+                + (exception.InnerException is { } inner ? $": {inner.Message}" : ".");
+        }
+
+        if (storage.Timeout <= TimeSpan.Zero || storage.ConnectTimeout <= TimeSpan.Zero)
+        {
+            return "Storage:Timeout and Storage:ConnectTimeout must be positive time spans such as 00:00:05.";
+        }
+
+        return storage.Provider == StorageProvider.Postgres
+            ? PostgresProblem(configuration.GetConnectionString("Postgres"))
+            : SqliteProblem(configuration.GetConnectionString("Sqlite") ?? "Data Source=data/customers.db", contentRoot);
+    }
+
+    private static string? PostgresProblem(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return "Storage:Provider is Postgres but ConnectionStrings:Postgres is empty.";
+        }
+
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrWhiteSpace(builder.Host) ? "ConnectionStrings:Postgres names no Host." : null;
+        }
+        catch (ArgumentException exception)
+        {
+            return $"ConnectionStrings:Postgres is not a valid connection string: {exception.Message}";
+        }
+    }
+
+    private static string? SqliteProblem(string connectionString, string contentRoot)
+    {
+        string path;
+        try
+        {
+            var builder = new SqliteConnectionStringBuilder(connectionString);
+            if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+            {
+                return "ConnectionStrings:Sqlite must name a file (Data Source=path/to/customers.db).";
+            }
+
+            path = Path.GetFullPath(builder.DataSource, contentRoot);
+        }
+        catch (ArgumentException exception)
+        {
+            return $"ConnectionStrings:Sqlite is not a valid connection string: {exception.Message}";
+        }
+
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            using var probe = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+            return null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return $"ConnectionStrings:Sqlite names {path}, which cannot be written: {exception.Message}";
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace Customers.Server.Tests;
+
+/// <summary>The built service, started as its own process with a bad setting, stops at once with one line that names it.</summary>
+public sealed class StartupConfigurationTests
+{
+    [Theory]
+    [InlineData("Storage__Provider", "Oracle", "'Oracle' at 'Storage:Provider'")]
+    [InlineData("Storage__Timeout", "soon", "'soon' at 'Storage:Timeout'")]
+    [InlineData("ConnectionStrings__Sqlite", "Filename-ish=customers.db", "ConnectionStrings:Sqlite is not a valid connection string")]
+    [InlineData("ConnectionStrings__Sqlite", "Data Source=/proc/customers/customers.db", "ConnectionStrings:Sqlite names /proc/customers/customers.db, which cannot be written")]
+    [InlineData("ConnectionStrings__Sqlite", "Data Source=:memory:", "ConnectionStrings:Sqlite must name a file")]
+    [InlineData("Storage__Provider", "Postgres", "ConnectionStrings:Postgres is empty")]
+    public async Task Invalid_configuration_stops_the_service_with_a_one_line_reason(string variable, string value, string reason)
+    {
+        var (exitCode, output) = await RunServiceAsync(new() { [variable] = value });
+
+        Assert.Equal(78, exitCode);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("Customers service cannot start: ", line);
+        Assert.Contains(reason, line);
+    }
+
+    [Fact]
+    public async Task A_bad_postgres_connection_string_is_refused_before_any_connection()
+    {
+        var (exitCode, output) = await RunServiceAsync(new() { ["Storage__Provider"] = "Postgres", ["ConnectionStrings__Postgres"] = "Host=db;Port=not-a-port" });
+
+        Assert.Equal(78, exitCode);
+        Assert.Contains("ConnectionStrings:Postgres is not a valid connection string", output);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunServiceAsync(Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Directory.CreateTempSubdirectory("customers-config-").FullName,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Customers.Server.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The service kept running with invalid configuration.");
+        }
+
+        return (process.ExitCode, await output + await errors);
+    }
+}
