@@ -26,6 +26,7 @@ public static class CustomersServiceSetup
         var limits = configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
 
+        builder.AddCustomersTelemetry();
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.Configure<RoleGrantsOptions>(configuration.GetSection(RoleGrantsOptions.Section));
@@ -60,6 +61,7 @@ public static class CustomersServiceSetup
         app.UseMiddleware<TraceIdHeaderMiddleware>();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ExceptionResponder.RespondAsync });
         app.UseMiddleware<EmptyErrorBodyMiddleware>();
+        app.UseOperationMetricsTag();
         app.MapControllers();
         // Outside the contract and the roles check: the contract itself, and health for the orchestrator.
         app.MapContractDocument();

@@ -42,6 +42,7 @@ public sealed class SqliteDatabase : IDisposable
 
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> read, CancellationToken cancellationToken)
     {
+        using var activity = Span("sqlite read");
         try
         {
             await using var connection = new SqliteConnection(ConnectionString);
@@ -56,6 +57,7 @@ public sealed class SqliteDatabase : IDisposable
 
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> write, CancellationToken cancellationToken)
     {
+        using var activity = Span("sqlite write");
         if (!await _writeLock.WaitAsync(Timeout, cancellationToken))
         {
             throw new RepositoryTimeoutException(Timeout, new TimeoutException("Waited too long for the SQLite writer."));
@@ -93,4 +95,7 @@ public sealed class SqliteDatabase : IDisposable
             => new RepositoryUnavailableException("The SQLite database cannot be used.", exception),
         _ => null,
     };
+
+    private static System.Diagnostics.Activity? Span(string name) =>
+        Infrastructure.Telemetry.Storage.StartActivity(name, System.Diagnostics.ActivityKind.Client)?.SetTag("db.system.name", "sqlite");
 }
