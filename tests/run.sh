@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README's test command and CI run it:
 #   builds everything in Release (warnings are errors), runs every xunit project, packs the client
-#   and runs what consumes the package (consumer tests, sample, trimmed publish), then the
+#   and runs what consumes the package (consumer tests, sample, trimmed publish), checks that the
+#   tests made the service answer every documented status, lints the contract, then runs the
 #   generation checks, and ends with one line "N passed, N failed" totalling all of them.
 # Exits non-zero when anything failed or did not run.
 set -uo pipefail
@@ -11,6 +12,9 @@ trap 'rm -rf "$results"' EXIT
 passed=0
 failed=0
 skipped=0
+# Every suite that talks to the real service records the (operation, status) pairs it saw here;
+# the contract coverage suite, run last, reads them.
+export CONTRACT_COVERAGE_DIR="$results/contract-coverage"
 
 finish() {
   echo
@@ -47,6 +51,7 @@ dotnet test Customers.slnx -c Release --no-build -nologo --logger "trx" --logger
 
 echo "== the packed client, consumed as client teams consume it"
 check "dotnet pack writes Customers.Client to artifacts" dotnet pack src/Client -c Release --no-build -nologo
+check "dotnet pack writes Customers.Client.Testing to artifacts" dotnet pack src/Client.Testing -c Release --no-build -nologo
 # Each consumer restores into its own packages folder: drop it, so the package just packed is used.
 rm -rf tests/Customers.Client.Consumer.Tests/obj/packages samples/Customers.Client.Sample/obj/packages tests/Customers.Client.TrimSmoke/obj/packages
 dotnet test tests/Customers.Client.Consumer.Tests -c Release -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | show
@@ -55,6 +60,11 @@ smoke=$(mktemp -d)
 check "a trimmed, self-contained consumer publishes with zero warnings" dotnet publish tests/Customers.Client.TrimSmoke -c Release -nologo -o "$smoke"
 check "the trimmed consumer runs" "$smoke/Customers.Client.TrimSmoke"
 rm -rf "$smoke"
+
+echo "== the contract: status coverage and lint"
+dotnet test tests/Customers.ContractCoverage.Tests -c Release -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | show
+check "Spectral finds nothing in the contract" bash build/spectral/lint.sh
+check "each project lint rule fires on a contract that breaks it" bash build/spectral/check-rules.sh
 
 projects=$(find tests -name '*.Tests.csproj' | wc -l)
 reports=$(find "$results" -name '*.trx' | wc -l)
