@@ -44,7 +44,7 @@ check() { # name, command...: one counted check
   fi
   rm -f "$log"
 }
-show() { grep -E '^\s+(Failed|Skipped) |^Total tests|^\s+Error Message|^\s+Skip reason' || true; }
+show() { grep -E '^\s+(Failed|Skipped) |^Total tests|^\s+Error Message|^\s+Skip reason|: error ' || true; }
 
 echo "== xunit suites"
 dotnet test Customers.slnx -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | show
