@@ -58,19 +58,12 @@ public class CustomerCredentialsClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the credential is gone.</returns>
     /// <exception cref="CustomerCredentialsException">For example 404 CREDENTIAL_NOT_FOUND.</exception>
-    public virtual async Task DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken = default)
-    {
-        using var activity = ClientDiagnostics.Start("deleteCredential", orgId);
-        try
+    public virtual Task DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken = default) =>
+        TracedAsync("deleteCredential", orgId, async () =>
         {
             ResponseReader.Success(await _api.DeleteCredential(Roles, orgId, customerId, credentialId, cancellationToken).ConfigureAwait(false), cancellationToken);
-        }
-        catch (Exception exception)
-        {
-            ClientDiagnostics.Failed(activity, exception);
-            throw;
-        }
-    }
+            return true;
+        });
 
     /// <summary>Creates a customer (the minimal subset of the Customers API that credentials need).</summary>
     /// <param name="orgId">The organization, for example <c>telco</c>.</param>
@@ -90,12 +83,15 @@ public class CustomerCredentialsClient
     public virtual Task<Customer> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken = default) =>
         CallAsync("getCustomer", orgId, token => _api.GetCustomer(Roles, orgId, customerId, token), cancellationToken);
 
-    private static async Task<T> CallAsync<T>(string operationId, string orgId, Func<CancellationToken, Task<Refit.IApiResponse<T>>> call, CancellationToken cancellationToken)
+    private static Task<T> CallAsync<T>(string operationId, string orgId, Func<CancellationToken, Task<Refit.IApiResponse<T>>> call, CancellationToken cancellationToken) =>
+        TracedAsync(operationId, orgId, async () => ResponseReader.Content(await call(cancellationToken).ConfigureAwait(false), cancellationToken));
+
+    private static async Task<T> TracedAsync<T>(string operationId, string orgId, Func<Task<T>> call)
     {
         using var activity = ClientDiagnostics.Start(operationId, orgId);
         try
         {
-            return ResponseReader.Content(await call(cancellationToken).ConfigureAwait(false), cancellationToken);
+            return await call().ConfigureAwait(false);
         }
         catch (Exception exception)
         {

@@ -26,7 +26,7 @@ public static class CustomerCredentialsServiceCollectionExtensions
     public static IHttpClientBuilder AddCustomerCredentialsClient(this IServiceCollection services, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        services.AddOptions<CustomerCredentialsClientOptions>().Configure(options => Bind(section, options));
+        services.AddOptions<CustomerCredentialsClientOptions>().Bind(section);
         return services.AddCustomerCredentialsClientCore();
     }
 
@@ -78,38 +78,4 @@ public static class CustomerCredentialsServiceCollectionExtensions
     private static bool IsSafeToRepeat(HttpRequestMessage request) =>
         request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Delete
         || (request.Method == HttpMethod.Post && request.Headers.Contains("Idempotency-Key"));
-
-    // Bound by hand so that the package stays trimming- and AOT-safe (no reflection-based binder).
-    private static void Bind(IConfiguration section, CustomerCredentialsClientOptions options)
-    {
-        if (section[nameof(options.BaseAddress)] is { Length: > 0 } address)
-        {
-            options.BaseAddress = new Uri(address, UriKind.Absolute);
-        }
-
-        if (section[nameof(options.Roles)] is { Length: > 0 } roles)
-        {
-            options.Roles = roles;
-        }
-
-        if (section[nameof(options.AttemptTimeout)] is { Length: > 0 } attempt)
-        {
-            options.AttemptTimeout = TimeSpan.Parse(attempt, System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (section[nameof(options.TotalTimeout)] is { Length: > 0 } total)
-        {
-            options.TotalTimeout = TimeSpan.Parse(total, System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (section[nameof(options.MaxRetryAttempts)] is { Length: > 0 } retries)
-        {
-            options.MaxRetryAttempts = int.Parse(retries, System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (section[nameof(options.RetryDelay)] is { Length: > 0 } delay)
-        {
-            options.RetryDelay = TimeSpan.Parse(delay, System.Globalization.CultureInfo.InvariantCulture);
-        }
-    }
 }

@@ -22,16 +22,24 @@ internal sealed class RetriedDeleteHandler : DelegatingHandler
         }
 
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        request.SetResilienceContext(context);
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var retried = context.Properties.GetValue(Retried, false);
-        if (response.StatusCode == HttpStatusCode.NotFound && retried && await IsCredentialNotFoundAsync(response, cancellationToken).ConfigureAwait(false))
+        try
         {
-            response.Dispose();
-            return new HttpResponseMessage(HttpStatusCode.NoContent) { RequestMessage = request };
-        }
+            request.SetResilienceContext(context);
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var retried = context.Properties.GetValue(Retried, false);
+            if (response.StatusCode == HttpStatusCode.NotFound && retried && await IsCredentialNotFoundAsync(response, cancellationToken).ConfigureAwait(false))
+            {
+                response.Dispose();
+                return new HttpResponseMessage(HttpStatusCode.NoContent) { RequestMessage = request };
+            }
 
-        return response;
+            return response;
+        }
+        finally
+        {
+            request.SetResilienceContext(null);
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 
     private static async Task<bool> IsCredentialNotFoundAsync(HttpResponseMessage response, CancellationToken cancellationToken)
