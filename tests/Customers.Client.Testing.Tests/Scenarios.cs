@@ -146,6 +146,28 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         Assert.Empty(await client.ListCredentialsAsync(Org, customer.Id));
     }
 
+    public static TheoryData<string> ContractOperations => new(Customers.ContractChecks.OpenApiContract.Default.Operations.Select(o => o.OperationId));
+
+    /// <summary>A new operation in the contract fails here until the fake serves it too (its routes are its own).</summary>
+    [Theory]
+    [MemberData(nameof(ContractOperations))]
+    public async Task Every_operation_of_the_contract_is_served(string operationId)
+    {
+        var customer = await CreateCustomerAsync();
+        using var request = Customers.ContractChecks.OpenApiContract.Default.Operation(operationId).CreateRequest(new Dictionary<string, string>
+        {
+            ["org_id"] = Org,
+            ["customer_id"] = customer.ToString(),
+            ["credential_id"] = Guid.NewGuid().ToString(),
+        });
+
+        using var response = await _http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode != HttpStatusCode.MethodNotAllowed && !body.Contains("RESOURCE_NOT_FOUND", StringComparison.Ordinal),
+            $"{operationId} is not served: {(int)response.StatusCode} {body}");
+    }
+
     private static string Credentials(Guid customer, string org = Org) => $"/v4/orgs/{org}/customers/{customer}/credentials";
 
     private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);

@@ -10,19 +10,25 @@ public sealed class DiagnosticsTests : IDisposable
 {
     private readonly FakeService _fake = new();
 
+    private static ActivityListener ListenToClientActivities(ConcurrentBag<Activity> stopped)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ClientDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
     [Fact]
     public async Task Each_call_is_an_activity_whose_trace_reaches_the_service_as_traceparent()
     {
         _fake.Server.Given(Request.Create().WithPath(FakeService.CredentialsPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Responses.CredentialList));
         var activities = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == ClientDiagnostics.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ListenToClientActivities(activities);
         using var test = new Activity("test").Start();
 
         await _fake.Client().ListCredentialsAsync(FakeService.Org, FakeService.CustomerId);
@@ -39,13 +45,7 @@ public sealed class DiagnosticsTests : IDisposable
         _fake.Server.Given(Request.Create().WithPath(FakeService.CredentialsPath).UsingPost())
             .RespondWith(Response.Create().WithStatusCode(409).WithHeader("Content-Type", "application/json").WithBody(Responses.Error("USERNAME_TAKEN")));
         var activities = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == ClientDiagnostics.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ListenToClientActivities(activities);
         // Other test classes call the client in parallel; this test's activities share this trace.
         using var test = new Activity("test").Start();
 
