@@ -1,6 +1,6 @@
 using Customers.Server.Auth;
 using Customers.Server.Storage;
-using Microsoft.Data.Sqlite;
+using Customers.Server.Storage.Sqlite;
 using Npgsql;
 
 namespace Customers.Server.Infrastructure;
@@ -38,7 +38,7 @@ public static class ConfigurationProblems
 
         return storage.Provider == StorageProvider.Postgres
             ? PostgresProblem(configuration.GetConnectionString("Postgres"))
-            : SqliteProblem(configuration.GetConnectionString("Sqlite") ?? "Data Source=data/customers.db", contentRoot);
+            : SqliteProblem(configuration, contentRoot);
     }
 
     private static string? PostgresProblem(string? connectionString)
@@ -59,18 +59,16 @@ public static class ConfigurationProblems
         }
     }
 
-    private static string? SqliteProblem(string connectionString, string contentRoot)
+    private static string? SqliteProblem(IConfiguration configuration, string contentRoot)
     {
         string path;
         try
         {
-            var builder = new SqliteConnectionStringBuilder(connectionString);
-            if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
-            {
-                return "ConnectionStrings:Sqlite must name a file (Data Source=path/to/customers.db).";
-            }
-
-            path = Path.GetFullPath(builder.DataSource, contentRoot);
+            path = SqliteDatabase.FileConnection(configuration, contentRoot).DataSource;
+        }
+        catch (InvalidOperationException exception)
+        {
+            return exception.Message;
         }
         catch (ArgumentException exception)
         {

@@ -17,14 +17,7 @@ public sealed class SqliteDatabase : IDisposable
     public SqliteDatabase(IConfiguration configuration, IOptions<StorageOptions> options, IHostEnvironment environment)
     {
         Timeout = options.Value.Timeout;
-        var builder = new SqliteConnectionStringBuilder(
-            configuration.GetConnectionString("Sqlite") ?? "Data Source=data/customers.db");
-        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
-        {
-            throw new InvalidOperationException("ConnectionStrings:Sqlite must name a file (Data Source=path/to/customers.db).");
-        }
-
-        builder.DataSource = Path.GetFullPath(builder.DataSource, environment.ContentRootPath);
+        var builder = FileConnection(configuration, environment.ContentRootPath);
         builder.Mode = SqliteOpenMode.ReadWriteCreate;
         builder.Pooling = true;
         builder.ForeignKeys = true;
@@ -32,6 +25,23 @@ public sealed class SqliteDatabase : IDisposable
         ConnectionString = builder.ToString();
         FilePath = builder.DataSource;
         _synchronousPragma = $"PRAGMA synchronous = {options.Value.SqliteSynchronous.ToString().ToUpperInvariant()};";
+    }
+
+    /// <summary>
+    /// The configured connection string with its Data Source made absolute (relative to the content
+    /// root). Throws ArgumentException for a malformed string and InvalidOperationException when it
+    /// names no file; ConfigurationProblems turns both into the one-line start-up error.
+    /// </summary>
+    public static SqliteConnectionStringBuilder FileConnection(IConfiguration configuration, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(configuration.GetConnectionString("Sqlite") ?? "Data Source=data/customers.db");
+        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        {
+            throw new InvalidOperationException("ConnectionStrings:Sqlite must name a file (Data Source=path/to/customers.db).");
+        }
+
+        builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
+        return builder;
     }
 
     public string ConnectionString { get; }
