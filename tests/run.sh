@@ -15,9 +15,13 @@ skipped=0
 # Every suite that talks to the real service records the (operation, status) pairs it saw here;
 # the contract coverage suite, run last, reads them.
 export CONTRACT_COVERAGE_DIR="$results/contract-coverage"
+# What a person may want to look at afterwards (the docs page's screenshot); kept after the run.
+export TEST_ARTIFACTS_DIR="$PWD/TestResults/artifacts"
+rm -rf "$TEST_ARTIFACTS_DIR"
 
 finish() {
   echo
+  [ -d "$TEST_ARTIFACTS_DIR" ] && echo "Test artifacts: $TEST_ARTIFACTS_DIR ($(ls "$TEST_ARTIFACTS_DIR" | tr '\n' ' '))"
   echo "$passed passed, $failed failed, $skipped skipped"
   [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
   exit $?

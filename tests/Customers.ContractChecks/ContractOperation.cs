@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 
 namespace Customers.ContractChecks;
 
-/// <summary>One operation of the contract: its method, path template and documented responses.</summary>
-public sealed class ContractOperation(string operationId, string method, string pathTemplate, IReadOnlyDictionary<int, ContractResponse> responses, JsonNode? requestExample)
+/// <summary>One operation of the contract: its method, path template, summary, tags and documented responses.</summary>
+public sealed class ContractOperation(string operationId, string method, string pathTemplate, IReadOnlyDictionary<int, ContractResponse> responses, JsonNode? requestExample, string summary, IReadOnlyList<string> tags)
 {
     private readonly Regex _path = new("^" + Regex.Replace(pathTemplate, @"\{[^}]+\}", "[^/]+") + "$", RegexOptions.CultureInvariant);
 
@@ -15,6 +15,10 @@ public sealed class ContractOperation(string operationId, string method, string 
     public string PathTemplate { get; } = pathTemplate;
 
     public IReadOnlyDictionary<int, ContractResponse> Responses { get; } = responses;
+
+    public string Summary { get; } = summary;
+
+    public IReadOnlyList<string> Tags { get; } = tags;
 
     /// <summary>The request body's example in the contract, or null when the operation takes no body.</summary>
     public JsonNode? RequestExample { get; } = requestExample;

@@ -73,7 +73,8 @@ public sealed class OpenApiContract
 
                 var requestMedia = operation.RequestBody?.Content?.Values.FirstOrDefault();
                 var requestExample = requestMedia?.Example ?? requestMedia?.Examples?.Values.FirstOrDefault()?.Value;
-                operations.Add(new ContractOperation(operation.OperationId!, method.Method, template, responses, requestExample?.DeepClone()));
+                operations.Add(new ContractOperation(operation.OperationId!, method.Method, template, responses, requestExample?.DeepClone(),
+                    operation.Summary ?? "", operation.Tags?.Select(t => t.Name!).ToList() ?? []));
             }
         }
 

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Customers.Server.Tests.Processes;
 
 namespace Customers.Server.Tests;
 
@@ -59,67 +59,23 @@ public sealed class TelemetryTests(SharedService service) : IClassFixture<Shared
     [Fact]
     public async Task Json_console_logs_carry_the_trace_id_of_the_request()
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Directory.CreateTempSubdirectory("customers-logs-").FullName };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Customers.Server.dll"));
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["Logging__Console__FormatterName"] = "json";
-        start.ArgumentList.Add("--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Information");
-        using var process = Process.Start(start)!;
-        var lines = new ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
+        await using var process = await ServiceProcess.StartAsync(Directory.CreateTempSubdirectory("customers-logs-").FullName, new Dictionary<string, string>
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await WaitUntilReadyAsync(http, process);
-            using var request = new HttpRequestMessage(HttpMethod.Get, Api.Credentials(Guid.NewGuid()));
-            request.Headers.Add("x-auth-roles", "API_KEY");
-            using var response = await http.SendAsync(request);
-            var traceId = response.Headers.GetValues("x-trace-id").Single();
+            ["Logging__Console__FormatterName"] = "json",
+            ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
+        });
+        using var http = process.CreateClient();
 
-            var found = false;
-            for (var waited = Stopwatch.StartNew(); !found && waited.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(100))
-            {
-                found = lines.Any(line => line.StartsWith('{') && line.Contains(traceId, StringComparison.Ordinal)
-                    && JsonDocument.Parse(line).RootElement.TryGetProperty("Scopes", out _));
-            }
+        using var response = await http.GetAsync(Api.Credentials(Guid.NewGuid()));
 
-            Assert.True(found, $"No JSON log line with trace id {traceId}:\n{string.Join('\n', lines.Take(20))}");
-        }
-        finally
+        var traceId = response.Headers.GetValues("x-trace-id").Single();
+        var found = false;
+        for (var waited = Stopwatch.StartNew(); !found && waited.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(100))
         {
-            process.Kill(entireProcessTree: true);
-        }
-    }
-
-    private static async Task WaitUntilReadyAsync(HttpClient http, Process process)
-    {
-        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(100))
-        {
-            Assert.False(process.HasExited, "The service exited before it was ready.");
-            try
-            {
-                using var ready = await http.GetAsync("/health/ready");
-                if (ready.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
+            found = process.Output.Any(line => line.StartsWith('{') && line.Contains(traceId, StringComparison.Ordinal)
+                && JsonDocument.Parse(line).RootElement.TryGetProperty("Scopes", out _));
         }
 
-        throw new TimeoutException("The service was not ready within 30 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
+        Assert.True(found, $"No JSON log line with trace id {traceId}:\n{string.Join('\n', process.Output.Take(20))}");
     }
 }

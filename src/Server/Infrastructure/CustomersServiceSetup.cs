@@ -63,8 +63,9 @@ public static class CustomersServiceSetup
         app.UseMiddleware<EmptyErrorBodyMiddleware>();
         app.UseOperationMetricsTag();
         app.MapControllers();
-        // Outside the contract and the roles check: the contract itself, and health for the orchestrator.
+        // Outside the contract and the roles check: the contract itself, its docs page, and health for the orchestrator.
         app.MapContractDocument();
+        app.MapDocsPage();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(RepositoryHealthCheck.ReadyTag) });
         return app;

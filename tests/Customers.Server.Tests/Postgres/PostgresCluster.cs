@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using Customers.Server.Tests.Processes;
 using Npgsql;
 
 namespace Customers.Server.Tests.Postgres;
@@ -14,8 +12,6 @@ namespace Customers.Server.Tests.Postgres;
 /// </summary>
 public sealed class PostgresCluster : IAsyncDisposable
 {
-    private const int SigCont = 18;
-    private const int SigStop = 19;
     private readonly string _root;
 
     private PostgresCluster(string root, int port)
@@ -44,7 +40,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
 
         var root = Directory.CreateTempSubdirectory("customers-pg-").FullName;
-        var cluster = new PostgresCluster(root, FreePort());
+        var cluster = new PostgresCluster(root, FreePort.Next());
         if (IsRoot)
         {
             await RunAsync("chown", "postgres:postgres", root);
@@ -78,10 +74,10 @@ public sealed class PostgresCluster : IAsyncDisposable
     public void Freeze()
     {
         var postmaster = PostmasterPid();
-        Signal(postmaster, SigStop);
+        Signals.Send(postmaster, Signals.Stop);
         foreach (var child in ChildrenOf(postmaster))
         {
-            Signal(child, SigStop);
+            Signals.Send(child, Signals.Stop);
         }
     }
 
@@ -90,10 +86,10 @@ public sealed class PostgresCluster : IAsyncDisposable
         var postmaster = PostmasterPid();
         foreach (var child in ChildrenOf(postmaster))
         {
-            Signal(child, SigCont);
+            Signals.Send(child, Signals.Cont);
         }
 
-        Signal(postmaster, SigCont);
+        Signals.Send(postmaster, Signals.Cont);
     }
 
     public async ValueTask DisposeAsync()
@@ -135,20 +131,6 @@ public sealed class PostgresCluster : IAsyncDisposable
         .Select(p => p.Pid)
         .ToList();
 
-    private static void Signal(int pid, int signal)
-    {
-        const int NoSuchProcess = 3; // A backend that ended meanwhile needs no signal.
-        if (kill(pid, signal) != 0 && Marshal.GetLastPInvokeError() != NoSuchProcess)
-        {
-            throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}.");
-        }
-    }
-
-    [DllImport("libc", SetLastError = true)]
-#pragma warning disable SA1300, IDE1006 // the libc name
-    private static extern int kill(int pid, int sig);
-#pragma warning restore SA1300, IDE1006
-
     private static bool IsRoot => Environment.UserName == "root";
 
     private Task PostgresToolAsync(string tool, params string[] arguments)
@@ -175,13 +157,6 @@ public sealed class PostgresCluster : IAsyncDisposable
         {
             throw new InvalidOperationException($"{executable} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await output}\n{await error}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string? FindBinaries()

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Customers.Server.Tests.Processes;
+
+/// <summary>
+/// The built service as its own process on Kestrel at 127.0.0.1, the way it is deployed: for the
+/// tests a TestServer cannot do (a real browser, signals, crashes, resident memory). Its data
+/// folder holds the SQLite file unless the settings name another store; it outlives a restart.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
+
+    private ServiceProcess(Process process, ConcurrentQueue<string> output, Uri baseAddress)
+    {
+        _process = process;
+        _output = output;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the process wrote to stdout and stderr so far, line by line.</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
+    /// <summary>Resident set size now, from /proc (VmRSS).</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            var line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        }
+    }
+
+    /// <summary>Starts the service on a free port and waits until /health/ready answers 200.</summary>
+    public static async Task<ServiceProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dataDirectory };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Customers.Server.dll"));
+        start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
+        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(dataDirectory, "customers.db")}";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var output = new ConcurrentQueue<string>();
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var service = new ServiceProcess(process, output, baseAddress);
+        try
+        {
+            await service.WaitUntilReadyAsync();
+            return service;
+        }
+        catch
+        {
+            await service.DisposeAsync();
+            throw;
+        }
+    }
+
+    public HttpClient CreateClient(string? roles = "API_KEY", HttpMessageHandler? handler = null)
+    {
+        var client = handler is null ? new HttpClient() : new HttpClient(handler);
+        client.BaseAddress = BaseAddress;
+        client.Timeout = TimeSpan.FromSeconds(30);
+        if (roles is not null)
+        {
+            client.DefaultRequestHeaders.Add("x-auth-roles", roles);
+        }
+
+        return client;
+    }
+
+    /// <summary>SIGKILL: the process ends at once, with no chance to flush or finish anything.</summary>
+    public async Task CrashAsync()
+    {
+        Signals.Send(Pid, Signals.Kill);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops a container; returns the exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan within)
+    {
+        Signals.Send(Pid, Signals.Term);
+        using var timeout = new CancellationTokenSource(within);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(100))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The service exited with {_process.ExitCode} before it was ready:\n{string.Join('\n', _output)}");
+            }
+
+            try
+            {
+                using var ready = await http.GetAsync("/health/ready");
+                if (ready.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+        }
+
+        throw new TimeoutException($"The service was not ready within 60 s:\n{string.Join('\n', _output)}");
+    }
+}
