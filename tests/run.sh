@@ -85,6 +85,9 @@ for report in "$results"/*.trx; do
   skipped=$((skipped + $(count notExecuted)))
 done
 
+echo "== benchmarks"
+check "the benchmark script runs end to end (bench/run.sh --smoke: ~10 s of load, no timing asserted)" bash bench/run.sh --smoke
+
 echo "== generation checks"
 generation=$(bash tests/generation/run.sh)
 echo "$generation"

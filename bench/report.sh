@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Turns bench/run.sh's raw files into the markdown report: medians over rounds, ratios within a round.
+#   report.sh <work-folder> <BenchmarkDotNet csv>
+set -euo pipefail
+work=$1
+client_csv=$2
+
+awk -F'\t' '
+function field(text, name) { return match(text, name "=[0-9.]+") ? substr(text, RSTART + length(name) + 1, RLENGTH - length(name) - 1) + 0 : 0 }
+function median(list,   n, values, i, j, t) {
+  n = split(list, values, " ")
+  for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (values[j] + 0 < values[i] + 0) { t = values[i]; values[i] = values[j]; values[j] = t }
+  return (n % 2) ? values[(n + 1) / 2] : (values[n / 2] + values[n / 2 + 1]) / 2
+}
+FILENAME ~ /results.tsv$/ {
+  key = $1 SUBSEP $2; round = $3
+  if (!(key in seen)) { order[++keys] = key; seen[key] = 1 }
+  rps[key, round] = field($4, "rps"); rpsList[key] = rpsList[key] " " field($4, "rps")
+  p50[key] = p50[key] " " field($4, "p50_us"); p99[key] = p99[key] " " field($4, "p99_us")
+  p99r[key, round] = field($4, "p99_us")
+  requests = field($4, "requests")
+  cpu[key] = cpu[key] " " (requests ? field($4, "cpu_s") * 10000 / requests : 0)
+  rss[key] = field($4, "rss_mb"); non2xx[key] += field($4, "non2xx"); socket[key] += field($4, "socket_errors")
+  rounds[round] = 1
+  next
+}
+FILENAME ~ /long.tsv$/ { longTotal[++longs] = $1; longRss[longs] = $2; next }
+FILENAME ~ /coldstart.tsv$/ { cold[$1] = cold[$1] " " $2; next }
+END {
+  for (r in rounds) {
+    base = rps["baseline" SUBSEP "list", r]
+    for (k = 1; k <= keys; k++) if (base) ratio[order[k]] = ratio[order[k]] " " rps[order[k], r] / base
+    wm = p99r["wiremock" SUBSEP "list", r]
+    if (wm) { sqliteP99 = sqliteP99 " " p99r["sqlite" SUBSEP "list", r] / wm; pgP99 = pgP99 " " (p99r["postgres" SUBSEP "list", r] ? p99r["postgres" SUBSEP "list", r] / wm : 0) }
+  }
+  print "### Load (wrk -t1 -c32 on 127.0.0.1; medians over rounds)"
+  print ""
+  print "| server | scenario | req/s | × baseline GET | p50 ms | p99 ms | server CPU µs/req | RSS MB after | non-2xx |"
+  print "|---|---|---|---|---|---|---|---|---|"
+  for (k = 1; k <= keys; k++) {
+    key = order[k]; split(key, part, SUBSEP)
+    printf "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.0f | %d | %d%s |\n", part[1], part[2], median(rpsList[key]), median(ratio[key]),
+      median(p50[key]) / 1000, median(p99[key]) / 1000, median(cpu[key]), rss[key], non2xx[key], (socket[key] ? " (+" socket[key] " socket errors)" : "")
+  }
+  print ""
+  print "### Targets"
+  print ""
+  print "| target | measured | met |"
+  print "|---|---|---|"
+  v = median(ratio["sqlite" SUBSEP "list"]); printf "| GET list on SQLite ≥ 0.6× bare Kestrel | %.2f× | %s |\n", v, (v >= 0.6 ? "yes" : "no")
+  if (("postgres" SUBSEP "list") in seen) { v = median(ratio["postgres" SUBSEP "list"]); printf "| GET list on PostgreSQL (reported) | %.2f× | — |\n", v }
+  v = median(sqliteP99); printf "| GET list p99 on SQLite ≤ 0.5× WireMock p99 | %.2f× | %s |\n", v, (v <= 0.5 ? "yes" : "no")
+  if (("postgres" SUBSEP "list") in seen) { v = median(pgP99); printf "| GET list p99 on PostgreSQL ≤ 0.5× WireMock p99 | %.2f× | %s |\n", v, (v <= 0.5 ? "yes" : "no") }
+  if (cold["baseline"] != "") { b = median(cold["baseline"]); s = median(cold["service"]); printf "| cold start ≤ 1.5× the baseline app | %d ms vs %d ms = %.2f× | %s |\n", s, b, s / b, (s / b <= 1.5 ? "yes" : "no") }
+  if (longs > 1) {
+    half = int((longs + 1) / 2)
+    growth = (longRss[longs] - longRss[half]) / longRss[half] * 100
+    printf "| RSS after %d GETs ≤ 150 MB | %d MB | %s |\n", longTotal[longs], longRss[longs], (longRss[longs] <= 150 ? "yes" : "no")
+    printf "| RSS flat over the second half (from %d MB at %d requests) | %+.1f%% | %s |\n", longRss[half], longTotal[half], growth, (growth <= 5 ? "yes" : "no")
+  }
+}
+' "$work/results.tsv" "$work/long.tsv" "$work/coldstart.tsv"
+
+# BenchmarkDotNet's CSV: Method,...,Mean,Error,StdDev,...,Ratio,...,Allocated,Alloc Ratio
+awk -F',' '
+NR == 1 { for (i = 1; i <= NF; i++) column[$i] = i; next }
+{ gsub(/"/, ""); method[$column["Method"]] = 1; mean[$column["Method"]] = $column["Mean"]; alloc[$column["Method"]] = $column["Allocated"]; ratio[$column["Method"]] = $column["Ratio"]; aratio[$column["Method"]] = $column["Alloc Ratio"] }
+END {
+  printf "| client time per call ≤ 1.10× hand-written HttpClient + STJ | %s vs %s = %s× | %s |\n", mean["CustomersClient"], mean["HandWrittenHttpClient"], ratio["CustomersClient"], (ratio["CustomersClient"] + 0 <= 1.10 ? "yes" : "no")
+  printf "| client allocations per call ≤ 1.2× | %s vs %s = %s× | %s |\n", alloc["CustomersClient"], alloc["HandWrittenHttpClient"], aratio["CustomersClient"], (aratio["CustomersClient"] + 0 <= 1.2 ? "yes" : "no")
+  printf "| (profile) the client without its resilience pipeline | %s = %s×, %s = %s× | — |\n", mean["CustomersClientWithoutResilience"], ratio["CustomersClientWithoutResilience"], alloc["CustomersClientWithoutResilience"], aratio["CustomersClientWithoutResilience"]
+}' "$client_csv"
+
+if [ -s "$work/long.tsv" ]; then
+  echo
+  echo "### RSS of the SQLite service during the long GET run"
+  echo
+  echo "| requests | RSS MB |"
+  echo "|---|---|"
+  awk -F'\t' '{ printf "| %d | %d |\n", $1, $2 }' "$work/long.tsv"
+fi

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# The service's benchmarks, every figure a ratio against a baseline measured in the same run.
+#   bash bench/run.sh           full run (< 10 min): writes the figures into bench/RESULTS.md
+#   bash bench/run.sh --smoke   ~10 s of load on a small seed, to prove the script works (CI); writes
+#                               nothing to the repository and asserts no timing
+# Needs wrk (Debian package wrk); uses PostgreSQL's binaries (package postgresql) when installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+mode=full
+[ "${1:-}" = "--smoke" ] && mode=smoke
+
+if [ "$mode" = full ]; then
+  customers=10000 per_customer=3 duration=10 warmup=3 rounds=3 long_requests=1000000 client=full coldstarts=5
+else
+  customers=100 per_customer=3 duration=1 warmup=0 rounds=1 long_requests=0 client=quick coldstarts=1
+fi
+
+command -v wrk >/dev/null || { echo "wrk is not installed (Debian package wrk)." >&2; exit 1; }
+work=$(mktemp -d)
+chmod 755 "$work" # the PostgreSQL cluster in it runs as the postgres user
+pids=()
+pg_data=""
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -n "$pg_data" ]; then pg_tool pg_ctl -D "$pg_data" -m immediate -w stop >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+log() { echo "== $*" >&2; }
+
+log "build (Release)"
+for project in src/Server bench/Baseline bench/Tool; do
+  dotnet build "$project" -c Release -nologo -v:q >/dev/null
+done
+server_dll=$repo/src/Server/bin/Release/net10.0/Customers.Server.dll
+baseline_dll=$repo/bench/Baseline/bin/Release/net10.0/Customers.Bench.Baseline.dll
+tool=(dotnet "$repo/bench/Tool/bin/Release/net10.0/Customers.Bench.Tool.dll")
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+wait_ok() { # url
+  for _ in $(seq 1 600); do
+    curl -fs -o /dev/null -H 'x-auth-roles: API_KEY' "$1" && return 0
+    sleep 0.1
+  done
+  echo "$1 did not answer 200" >&2
+  return 1
+}
+rss_mb() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# start <name> <port> <command...>: runs it in the background, remembers its pid as pid_<name>.
+start() {
+  local name=$1 port=$2
+  shift 2
+  "$@" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  printf -v "pid_$name" '%s' $!
+  printf -v "port_$name" '%s' "$port"
+}
+
+start_service() { # name, extra environment...
+  local name=$1 port
+  shift
+  port=$(free_port)
+  start "$name" "$port" env "$@" Logging__LogLevel__Default=Warning "dotnet" "$server_dll" --urls "http://127.0.0.1:$port"
+  wait_ok "http://127.0.0.1:$port/health/ready"
+}
+
+pg_tool() { # runs a PostgreSQL binary, as the postgres user under root
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/$1
+  shift
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin" "$@"; else "$bin" "$@"; fi
+}
+
+# --- the targets ------------------------------------------------------------------------------
+targets=(sqlite)
+log "SQLite service, seeding $customers customers with $((customers * per_customer)) credentials"
+mkdir -p "$work/sqlite"
+start_service sqlite "ConnectionStrings__Sqlite=Data Source=$work/sqlite/customers.db"
+"${tool[@]}" seed "http://127.0.0.1:$port_sqlite" "$customers" "$per_customer" "$work/data-sqlite" | tee "$work/seed-sqlite.txt" >&2
+
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  log "PostgreSQL (default durability settings), seeding the same"
+  pg_root="$work/pg"
+  mkdir -p "$pg_root"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$pg_root"
+  pg_data="$pg_root/data"
+  pg_port=$(free_port)
+  pg_tool initdb -D "$pg_data" -U postgres -A trust -E UTF8 >/dev/null
+  pg_tool pg_ctl -D "$pg_data" -l "$pg_root/server.log" -w -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_root" start >/dev/null
+  start_service postgres Storage__Provider=Postgres "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+  "${tool[@]}" seed "http://127.0.0.1:$port_postgres" "$customers" "$per_customer" "$work/data-postgres" | tee "$work/seed-postgres.txt" >&2
+  targets+=(postgres)
+else
+  log "PostgreSQL is not installed: its figures are left out"
+fi
+
+# The GET body of a seeded customer: the baseline and the WireMock stub answer exactly these bytes.
+first_customer=$(head -1 "$work/data-sqlite/customers.txt")
+curl -fs -H 'x-auth-roles: API_KEY' "http://127.0.0.1:$port_sqlite/v4/orgs/bench/customers/$first_customer/credentials" >"$work/body.json"
+port=$(free_port)
+start baseline "$port" dotnet "$baseline_dll" --urls "http://127.0.0.1:$port" --Body "$(cat "$work/body.json")"
+wait_ok "http://127.0.0.1:$port_baseline/"
+port=$(free_port)
+start wiremock "$port" "${tool[@]}" wiremock "$port" "/v4/orgs/bench/customers/*/credentials" "$work/body.json"
+wait_ok "http://127.0.0.1:$port_wiremock/v4/orgs/bench/customers/$first_customer/credentials"
+
+# --- load ---------------------------------------------------------------------------------------
+# load <target> <scenario> <round> [data-folder]: one wrk run; appends a row to results.tsv.
+export BENCH_WRK=$repo/bench/wrk
+load() {
+  local target=$1 scenario=$2 round=$3 data=${4:-$work/data-sqlite} pid port line ticks_before ticks_after warm=$warmup
+  pid=$(eval echo "\$pid_$target")
+  port=$(eval echo "\$port_$target")
+  export BENCH_DATA=$data BENCH_CREDENTIALS=$data/credentials.txt BENCH_SLICE=$((round - 1)) BENCH_SLICES=$rounds
+  local measure=$duration
+  if [ "$scenario" = delete ]; then
+    # The credentials the create scenario just added, each deleted once (no warm-up to use them up).
+    "${tool[@]}" deletable "http://127.0.0.1:$port" "$data/customers.txt" "$work/deletable.txt"
+    # Half the time: deleting is faster than creating, and a second pass would only meet 404s.
+    export BENCH_CREDENTIALS=$work/deletable.txt BENCH_SLICE=0 BENCH_SLICES=1
+    warm=0
+    measure=$(((duration + 1) / 2))
+  fi
+  if [ "$warm" -gt 0 ]; then
+    BENCH_RUN="w$target$scenario$round" wrk -t1 -c32 -d"${warm}s" -s "$BENCH_WRK/$scenario.lua" "http://127.0.0.1:$port" >/dev/null
+  fi
+  ticks_before=$(cpu_ticks "$pid")
+  line=$(BENCH_RUN="m$target$scenario$round" wrk -t1 -c32 -d"${measure}s" --latency -s "$BENCH_WRK/$scenario.lua" "http://127.0.0.1:$port" | grep '^RESULT')
+  ticks_after=$(cpu_ticks "$pid")
+  line="$line cpu_s=$((ticks_after - ticks_before))"
+  printf '%s\t%s\t%s\t%s rss_mb=%s\n' "$target" "$scenario" "$round" "$line" "$(rss_mb "$pid")" >>"$work/results.tsv"
+  echo "   $target $scenario round $round: $line" >&2
+}
+
+for round in $(seq 1 "$rounds"); do
+  log "round $round of $rounds (wrk -t1 -c32, ${warmup}s warm-up, ${duration}s measured)"
+  load baseline list "$round"
+  for target in "${targets[@]}"; do load "$target" list "$round" "$work/data-$target"; done
+  load wiremock list "$round"
+  for target in "${targets[@]}"; do
+    for scenario in create delete mix; do load "$target" "$scenario" "$round" "$work/data-$target"; done
+  done
+done
+
+# --- memory over a long run ---------------------------------------------------------------------
+: >"$work/long.tsv"
+if [ "$long_requests" -gt 0 ]; then
+  log "memory: GET on SQLite until $long_requests requests, RSS after every 5 s"
+  total=0
+  export BENCH_DATA=$work/data-sqlite
+  while [ "$total" -lt "$long_requests" ]; do
+    n=$(wrk -t1 -c32 -d5s -s "$BENCH_WRK/list.lua" "http://127.0.0.1:$port_sqlite" | grep -o 'requests=[0-9]*' | cut -d= -f2)
+    total=$((total + n))
+    printf '%s\t%s\n' "$total" "$(rss_mb "$pid_sqlite")" >>"$work/long.tsv"
+  done
+fi
+
+# --- cold start ---------------------------------------------------------------------------------
+log "cold start: process start to first 200, $coldstarts runs each, interleaved"
+kill "$pid_sqlite"
+: >"$work/coldstart.tsv"
+for _ in $(seq 1 "$coldstarts"); do
+  port=$(free_port)
+  printf 'baseline\t%s\n' "$("${tool[@]}" coldstart "http://127.0.0.1:$port/" 1 dotnet "$baseline_dll" --urls "http://127.0.0.1:$port")" >>"$work/coldstart.tsv"
+  port=$(free_port)
+  printf 'service\t%s\n' "$("${tool[@]}" coldstart "http://127.0.0.1:$port/v4/orgs/bench/customers/$first_customer/credentials" 1 \
+    env "ConnectionStrings__Sqlite=Data Source=$work/sqlite/customers.db" Logging__LogLevel__Default=Warning dotnet "$server_dll" --urls "http://127.0.0.1:$port")" >>"$work/coldstart.tsv"
+done
+
+# --- the client ---------------------------------------------------------------------------------
+log "client micro-benchmark (BenchmarkDotNet, $client) against the baseline server"
+"${tool[@]}" client "http://127.0.0.1:$port_baseline" "$first_customer" "$work/bdn" "$client" >"$work/bdn.log" 2>&1 \
+  || { tail -40 "$work/bdn.log" >&2; exit 1; }
+client_csv=$(find "$work/bdn" -name '*.csv' | head -1)
+
+# --- report -------------------------------------------------------------------------------------
+report=$work/report.md
+bash "$repo/bench/report.sh" "$work" "$client_csv" >"$report"
+cat "$report"
+if [ "$mode" = full ]; then
+  {
+    sed '/<!-- figures:begin -->/q' bench/RESULTS.md
+    echo
+    echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"
+    echo "$(dotnet --version) SDK, $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), with \`bash bench/run.sh\`."
+    echo "$(cat "$work/seed-"*.txt | sed 's/^/Seed: /')"
+    echo
+    cat "$report"
+    echo
+    sed -n '/<!-- figures:end -->/,$p' bench/RESULTS.md
+  } >"$work/RESULTS.md"
+  cp "$work/RESULTS.md" bench/RESULTS.md
+  log "bench/RESULTS.md updated"
+fi

@@ -1,0 +1,2 @@
+dofile(os.getenv("BENCH_WRK") .. "/common.lua")
+request = delete_request
