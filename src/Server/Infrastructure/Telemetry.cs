@@ -11,8 +11,10 @@ namespace Customers.Server.Infrastructure;
 /// <summary>
 /// OpenTelemetry traces and metrics for requests (per operation: rate, errors, duration through
 /// ASP.NET Core's http.server.request.duration with the route and a customers.operation tag),
-/// outgoing HTTP and the database. OTLP export starts when OTEL_EXPORTER_OTLP_ENDPOINT is set;
-/// otherwise nothing is exported.
+/// outgoing HTTP and the database, exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+/// Without an endpoint the OpenTelemetry SDK is not started at all: it would sample and record
+/// every request for no reader (bench/RESULTS.md measured the cost). The runtime's own meters and
+/// activity sources stay available to dotnet-counters and dotnet-trace.
 /// </summary>
 public static class Telemetry
 {
@@ -23,23 +25,24 @@ public static class Telemetry
 
     public static WebApplicationBuilder AddCustomersTelemetry(this WebApplicationBuilder builder)
     {
-        var telemetry = builder.Services.AddOpenTelemetry()
+        // Every log line written inside a request carries its trace id (in scopes; JSON console shows them).
+        builder.Logging.Configure(options => options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Services.Configure<JsonConsoleFormatterOptions>(options => options.IncludeScopes = true);
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(options => options.IncludeScopes = true);
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? ServiceName))
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
                 .AddSource("System.Net.Http", "Npgsql", Storage.Name))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
-                .AddMeter("System.Net.Http", "Npgsql"));
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            telemetry.UseOtlpExporter();
-        }
-
-        // Every log line written inside a request carries its trace id (in scopes; JSON console shows them).
-        builder.Logging.Configure(options => options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
-        builder.Services.Configure<JsonConsoleFormatterOptions>(options => options.IncludeScopes = true);
-        builder.Services.Configure<SimpleConsoleFormatterOptions>(options => options.IncludeScopes = true);
+                .AddMeter("System.Net.Http", "Npgsql"))
+            .UseOtlpExporter();
         return builder;
     }
 

@@ -10,10 +10,10 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
     public Task<CreateCustomerResult> CreateCustomerAsync(string orgId, string? externalId, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         var customer = new CustomerRecord(Guid.CreateVersion7(), externalId, Now());
-        return database.WriteAsync(async connection =>
+        return database.WriteAsync(async session =>
         {
-            await using var transaction = connection.BeginTransaction();
-            var earlier = await ClaimKeyAsync(connection, transaction, orgId, key, customer.Id, customer.CreatedAt, cancellationToken);
+            await using var transaction = session.BeginTransaction();
+            var earlier = await ClaimKeyAsync(session, transaction, orgId, key, customer.Id, customer.CreatedAt, cancellationToken);
             if (earlier is not null)
             {
                 return earlier.Matches
@@ -21,7 +21,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
                     : new CreateCustomerResult(CreateOutcome.KeyReused);
             }
 
-            await using var command = Command(connection, transaction,
+            var command = session.Command(transaction,
                 "INSERT INTO customers (org_id, id, external_id, created_at) VALUES ($org, $id, $external, $at);",
                 ("$org", orgId), ("$id", customer.Id.ToString()), ("$external", externalId), ("$at", ToMicroseconds(customer.CreatedAt)));
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -31,9 +31,9 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
     }
 
     public Task<CustomerRecord?> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
-        database.ReadAsync(async connection =>
+        database.ReadAsync(async session =>
         {
-            await using var command = Command(connection, null, "SELECT external_id, created_at FROM customers WHERE org_id = $org AND id = $id;",
+            var command = session.Command(null, "SELECT external_id, created_at FROM customers WHERE org_id = $org AND id = $id;",
                 ("$org", orgId), ("$id", customerId.ToString()));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             return await reader.ReadAsync(cancellationToken)
@@ -44,10 +44,10 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
     public Task<CreateCredentialResult> CreateCredentialAsync(string orgId, Guid customerId, string username, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         var credential = new CredentialRecord(Guid.CreateVersion7(), username, Now());
-        return database.WriteAsync(async connection =>
+        return database.WriteAsync(async session =>
         {
-            await using var transaction = connection.BeginTransaction();
-            var earlier = await ClaimKeyAsync(connection, transaction, orgId, key, credential.Id, credential.CreatedAt, cancellationToken);
+            await using var transaction = session.BeginTransaction();
+            var earlier = await ClaimKeyAsync(session, transaction, orgId, key, credential.Id, credential.CreatedAt, cancellationToken);
             if (earlier is not null)
             {
                 return earlier.Matches
@@ -56,7 +56,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
             }
 
             // One statement: the customer check and the insert cannot be separated by another write.
-            await using var command = Command(connection, transaction, """
+            var command = session.Command(transaction, """
                 INSERT INTO credentials (org_id, customer_id, id, username, username_key, created_at)
                 SELECT $org, $customer, $id, $username, $key, $at
                 WHERE EXISTS (SELECT 1 FROM customers WHERE org_id = $org AND id = $customer);
@@ -81,10 +81,10 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
     }
 
     public Task<IReadOnlyList<CredentialRecord>?> ListCredentialsAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<CredentialRecord>?>(async connection =>
+        database.ReadAsync<IReadOnlyList<CredentialRecord>?>(async session =>
         {
             // One read answers both "does the customer exist?" and "what are its credentials?".
-            await using var command = Command(connection, null, """
+            var command = session.Command(null, """
                 SELECT cr.id, cr.username, cr.created_at
                 FROM customers AS c
                 LEFT JOIN credentials AS cr ON cr.org_id = c.org_id AND cr.customer_id = c.id
@@ -107,16 +107,16 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
         }, cancellationToken);
 
     public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async connection =>
+        database.WriteAsync(async session =>
         {
-            await using var delete = Command(connection, null, "DELETE FROM credentials WHERE org_id = $org AND customer_id = $customer AND id = $id;",
+            var delete = session.Command(null, "DELETE FROM credentials WHERE org_id = $org AND customer_id = $customer AND id = $id;",
                 ("$org", orgId), ("$customer", customerId.ToString()), ("$id", credentialId.ToString()));
             if (await delete.ExecuteNonQueryAsync(cancellationToken) == 1)
             {
                 return DeleteCredentialOutcome.Deleted;
             }
 
-            await using var exists = Command(connection, null, "SELECT 1 FROM customers WHERE org_id = $org AND id = $customer;",
+            var exists = session.Command(null, "SELECT 1 FROM customers WHERE org_id = $org AND id = $customer;",
                 ("$org", orgId), ("$customer", customerId.ToString()));
             return await exists.ExecuteScalarAsync(cancellationToken) is null
                 ? DeleteCredentialOutcome.CustomerNotFound
@@ -124,9 +124,9 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
         }, cancellationToken);
 
     public Task PingAsync(CancellationToken cancellationToken) =>
-        database.ReadAsync(async connection =>
+        database.ReadAsync(async session =>
         {
-            await using var command = Command(connection, null, "SELECT COUNT(*) FROM schema_migrations;");
+            var command = session.Command(null, "SELECT COUNT(*) FROM schema_migrations;");
             return await command.ExecuteScalarAsync(cancellationToken);
         }, cancellationToken);
 
@@ -135,7 +135,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
     /// null when the key is new (or absent, or expired), else what the earlier request created.
     /// </summary>
     private async Task<EarlierRequest?> ClaimKeyAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string orgId, IdempotencyKey? key, Guid resourceId, DateTimeOffset resourceCreatedAt, CancellationToken cancellationToken)
+        SqliteSession session, SqliteTransaction transaction, string orgId, IdempotencyKey? key, Guid resourceId, DateTimeOffset resourceCreatedAt, CancellationToken cancellationToken)
     {
         if (key is null)
         {
@@ -143,45 +143,28 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
         }
 
         var now = ToMicroseconds(clock.GetUtcNow());
-        await using (var expire = Command(connection, transaction, "DELETE FROM idempotency_keys WHERE org_id = $org AND key = $key AND created_at < $cutoff;",
-                         ("$org", orgId), ("$key", key.Value), ("$cutoff", now - (long)IdempotencyKey.Lifetime.TotalMicroseconds)))
+        var expire = session.Command(transaction, "DELETE FROM idempotency_keys WHERE org_id = $org AND key = $key AND created_at < $cutoff;",
+            ("$org", orgId), ("$key", key.Value), ("$cutoff", now - (long)IdempotencyKey.Lifetime.TotalMicroseconds));
+        await expire.ExecuteNonQueryAsync(cancellationToken);
+
+        var claim = session.Command(transaction, """
+            INSERT INTO idempotency_keys (org_id, key, fingerprint, resource_id, resource_created_at, created_at)
+            VALUES ($org, $key, $fingerprint, $resource, $resourceAt, $now)
+            ON CONFLICT (org_id, key) DO NOTHING;
+            """,
+            ("$org", orgId), ("$key", key.Value), ("$fingerprint", key.Fingerprint), ("$resource", resourceId.ToString()),
+            ("$resourceAt", ToMicroseconds(resourceCreatedAt)), ("$now", now));
+        if (await claim.ExecuteNonQueryAsync(cancellationToken) == 1)
         {
-            await expire.ExecuteNonQueryAsync(cancellationToken);
+            return null;
         }
 
-        await using (var claim = Command(connection, transaction, """
-                         INSERT INTO idempotency_keys (org_id, key, fingerprint, resource_id, resource_created_at, created_at)
-                         VALUES ($org, $key, $fingerprint, $resource, $resourceAt, $now)
-                         ON CONFLICT (org_id, key) DO NOTHING;
-                         """,
-                         ("$org", orgId), ("$key", key.Value), ("$fingerprint", key.Fingerprint), ("$resource", resourceId.ToString()),
-                         ("$resourceAt", ToMicroseconds(resourceCreatedAt)), ("$now", now)))
-        {
-            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 1)
-            {
-                return null;
-            }
-        }
-
-        await using var earlier = Command(connection, transaction,
+        var earlier = session.Command(transaction,
             "SELECT fingerprint, resource_id, resource_created_at FROM idempotency_keys WHERE org_id = $org AND key = $key;",
             ("$org", orgId), ("$key", key.Value));
         await using var reader = await earlier.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new EarlierRequest(reader.GetString(0) == key.Fingerprint, Guid.Parse(reader.GetString(1)), FromMicroseconds(reader.GetInt64(2)));
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
     }
 
     // Stored to the microsecond, the precision PostgreSQL keeps too.
