@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Customers.Server.Errors;
 using Microsoft.AspNetCore.Mvc.Formatters;
+using Microsoft.Net.Http.Headers;
 
 namespace Customers.Server.Validation;
 
@@ -22,10 +23,18 @@ public sealed class ContractJsonInputFormatter : TextInputFormatter
     {
         _options = options;
         _maxBodyBytes = maxBodyBytes;
+        // Only what the contract documents: "application/*+json" types (json-patch, problem+json…)
+        // are other formats, and answer 415.
         SupportedMediaTypes.Add("application/json");
-        SupportedMediaTypes.Add("application/*+json");
         SupportedEncodings.Add(Encoding.UTF8);
     }
+
+    // MVC counts "application/json-patch+json" and other "+json" types as application/json (by
+    // their suffix); the contract documents application/json only, so only that is read.
+    public override bool CanRead(InputFormatterContext context) =>
+        MediaTypeHeaderValue.TryParse(context.HttpContext.Request.ContentType, out var contentType)
+        && string.Equals(contentType.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase)
+        && base.CanRead(context);
 
     public override Task<InputFormatterResult> ReadAsync(InputFormatterContext context)
     {

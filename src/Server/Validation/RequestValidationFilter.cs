@@ -36,6 +36,15 @@ public sealed class RequestValidationFilter : IActionFilter, IOrderedFilter
                     continue;
                 }
 
+                // MVC's Guid binder also takes {braces}, (parentheses) and 32 bare digits; the contract's
+                // uuid is the hyphenated form only.
+                if (parameter.ParameterType == typeof(Guid) && context.RouteData.Values.TryGetValue(parameter.Name, out var raw)
+                    && !Guid.TryParseExact(raw as string, "D", out _))
+                {
+                    errors.Add(Describe(context, parameter.Name, raw as string, exception: null));
+                    continue;
+                }
+
                 var rules = ContractRules.AttributesOf(parameter.ParameterInfo);
                 if (rules.Length == 0)
                 {
