@@ -8,7 +8,8 @@ namespace Customers.ContractChecks;
 /// <see cref="ContractViolationException"/> (failing the test that sent the request) when:
 /// the path and method are not in the contract (only 404 and 405 may answer those), the status is
 /// not documented for the operation, the content type is not the documented one, or the body does
-/// not match the documented schema. Each (operation, status) seen is recorded for the coverage test.
+/// not match the documented schema, or the body leaks internals (<see cref="InternalsLeak"/>). Each
+/// (operation, status) seen is recorded for the coverage test.
 /// </summary>
 public sealed class ContractValidatingHandler : DelegatingHandler
 {
@@ -42,6 +43,13 @@ public sealed class ContractValidatingHandler : DelegatingHandler
 
         var status = (int)response.StatusCode;
         var method = request.Method.Method;
+        if (response.Content is not null)
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            var leak = InternalsLeak.Find(await response.Content.ReadAsStringAsync(cancellationToken));
+            Require(leak is null, $"{method} {path} → {status}: {leak}.");
+        }
+
         var atPath = _contract.OperationsAt(path);
         if (atPath.Count == 0)
         {
@@ -54,7 +62,7 @@ public sealed class ContractValidatingHandler : DelegatingHandler
         {
             Require(status == 405, $"{method} {path}: the contract has no {method} here, so only 405 may answer; got {status}.");
             var documented = atPath.Select(o => o.Method).Order().ToList();
-            var allowed = response.Content.Headers.Allow.Concat(response.Headers.TryGetValues("Allow", out var values) ? values : []).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct().Order().ToList();
+            var allowed = (response.Content?.Headers.Allow ?? []).Concat(response.Headers.TryGetValues("Allow", out var values) ? values : []).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct().Order().ToList();
             Require(allowed.SequenceEqual(documented), $"{method} {path} → 405: Allow is [{string.Join(", ", allowed)}], the contract documents [{string.Join(", ", documented)}].");
             Require(response.Content is null || (await response.Content.ReadAsByteArrayAsync(cancellationToken)).Length == 0, $"{method} {path} → 405 must have no body.");
             foreach (var neighbour in atPath)

@@ -45,6 +45,17 @@ public sealed class ContractValidatingHandlerTests
         Assert.Contains("/errors", (await Assert.ThrowsAsync<ContractViolationException>(() =>
             SendAsync(HttpMethod.Get, Credentials, HttpStatusCode.NotFound, """{"errors":[]}"""))).Message);
 
+    [Theory]
+    [InlineData("   at Customers.Server.Storage.SqliteCustomerStore.ListCredentialsAsync(String org)")]
+    [InlineData("System.InvalidOperationException: boom")]
+    [InlineData("SELECT cr.id FROM credentials AS cr")]
+    [InlineData("SQLite Error 5: 'database is locked'")]
+    [InlineData("cannot open /work/main/src/Server/data/customers.db")]
+    public async Task A_body_that_leaks_internals_fails_even_when_it_matches_the_schema(string leak) =>
+        Assert.Contains("stack trace, SQL or a server path", (await Assert.ThrowsAsync<ContractViolationException>(() =>
+            SendAsync(HttpMethod.Get, Credentials, HttpStatusCode.InternalServerError,
+                $$$"""{"errors":[{"error":{"code":"INTERNAL_ERROR","title":"Internal error","ref":"server","message":"{{{leak.Replace("'", "", StringComparison.Ordinal)}}}"}}]}"""))).Message);
+
     [Fact]
     public async Task A_body_where_the_contract_has_none_fails() =>
         await Assert.ThrowsAsync<ContractViolationException>(() =>

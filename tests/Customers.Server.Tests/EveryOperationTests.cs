@@ -17,13 +17,34 @@ public sealed class EveryOperationTests(SharedService service) : IClassFixture<S
     public static TheoryData<string> OperationsWithBody => new(OpenApiContract.Default.Operations.Where(o => o.RequestExample is not null).Select(o => o.OperationId));
 
     /// <summary>The request the contract documents for <paramref name="operationId"/>, on a customer and credential that may or may not exist.</summary>
-    public static HttpRequestMessage RequestFor(string operationId, Guid? customerId = null, Guid? credentialId = null) =>
+    public static HttpRequestMessage RequestFor(string operationId, Guid? customerId = null, Guid? credentialId = null, string org = Api.Org) =>
         OpenApiContract.Default.Operation(operationId).CreateRequest(new Dictionary<string, string>
         {
-            ["org_id"] = Api.Org,
+            ["org_id"] = org,
             ["customer_id"] = (customerId ?? Guid.NewGuid()).ToString(),
             ["credential_id"] = (credentialId ?? Guid.NewGuid()).ToString(),
         });
+
+    public static TheoryData<string> OperationsOnACustomer => new(OpenApiContract.Default.Operations
+        .Where(o => o.PathTemplate.Contains("{customer_id}", StringComparison.Ordinal)).Select(o => o.OperationId));
+
+    [Theory]
+    [MemberData(nameof(OperationsOnACustomer))]
+    public async Task A_customer_of_another_org_is_404_and_its_data_stays_as_it_was(string operationId)
+    {
+        using var client = service.CreateClient("API_KEY");
+        var customerId = await Api.CreateCustomerAsync(client, "org-a");
+        var credential = await Api.CreateCredentialAsync(client, customerId, $"private-{Guid.NewGuid():N}@example.com", "org-a");
+        var credentialId = credential.GetProperty("id").GetGuid();
+
+        using var request = RequestFor(operationId, customerId, credentialId, org: "org-b");
+        using var response = await client.SendAsync(request);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{operationId} from org-b answered {(int)response.StatusCode}: {body}");
+        Assert.DoesNotContain(credential.GetProperty("username").GetString()!, body, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal([credential.GetProperty("username").GetString()!], await Api.UsernamesAsync(client, customerId, "org-a"));
+    }
 
     [Theory]
     [MemberData(nameof(Operations))]

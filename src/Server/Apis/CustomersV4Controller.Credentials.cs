@@ -13,6 +13,15 @@ public sealed partial class CustomersV4Controller
     {
         var key = IdempotencyKey.For(idempotency_Key, "createCredential", customer_id.ToString(), body.Username);
         var result = await _store.CreateCredentialAsync(org_id, customer_id, body.Username, key, cancellationToken);
+        if (result.Outcome == CreateOutcome.Created)
+        {
+            CredentialsLog.Created(_logger, result.Credential!.Id, customer_id, org_id, body.Username);
+        }
+        else if (result.Outcome == CreateOutcome.UsernameTaken)
+        {
+            CredentialsLog.UsernameTaken(_logger, body.Username, customer_id, org_id);
+        }
+
         return result.Outcome switch
         {
             CreateOutcome.Created or CreateOutcome.Replayed => StatusCode(StatusCodes.Status201Created, new CredentialCreated
@@ -45,7 +54,13 @@ public sealed partial class CustomersV4Controller
     public override async Task<IActionResult> DeleteCredential(
         string x_auth_roles, string org_id, Guid customer_id, Guid credential_id, CancellationToken cancellationToken)
     {
-        return await _store.DeleteCredentialAsync(org_id, customer_id, credential_id, cancellationToken) switch
+        var outcome = await _store.DeleteCredentialAsync(org_id, customer_id, credential_id, cancellationToken);
+        if (outcome == DeleteCredentialOutcome.Deleted)
+        {
+            CredentialsLog.Deleted(_logger, credential_id, customer_id, org_id);
+        }
+
+        return outcome switch
         {
             DeleteCredentialOutcome.Deleted => NoContent(),
             DeleteCredentialOutcome.CustomerNotFound => ErrorResponses.Result(Problems.CustomerNotFound(org_id, customer_id)),

@@ -8,7 +8,8 @@ namespace Customers.Server.Apis;
 /// DTOs and documented statuses come from openapi/customers-v4.yaml. One partial file per tag.
 /// </summary>
 [ApiController]
-public sealed partial class CustomersV4Controller(ICustomerStore store) : Contract.CustomersV4ControllerBase
+public sealed partial class CustomersV4Controller(ICustomerStore store, ILogger<CustomersV4Controller> logger) : Contract.CustomersV4ControllerBase
 {
     private readonly ICustomerStore _store = store;
+    private readonly ILogger _logger = logger;
 }

@@ -1,33 +1,65 @@
 using Customers.Server.Errors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.Options;
 
 namespace Customers.Server.Auth;
 
 /// <summary>
-/// Checks x-auth-roles, set by the gateway, against the configured grants before anything else
-/// about the request is looked at: no roles is 401, roles without a grant for the operation is 403.
-/// The operation is the route name, which the generated controller base sets to the operationId.
-/// An endpoint without an operationId is granted to nobody.
+/// Checks the caller's roles against the configured grants before anything else about the request
+/// is looked at: no roles (or, in JWT mode, no valid token) is 401, roles without a grant for the
+/// operation is 403. The roles come from x-auth-roles, set by the gateway, or in JWT mode from the
+/// token. The operation is the route name, which the generated controller base sets to the
+/// operationId. An endpoint without an operationId is granted to nobody.
 /// </summary>
-public sealed class RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOptions> grants) : IAuthorizationFilter
+public sealed partial class RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOptions> grants, JwtBearerModeOptions jwt, ILogger<RoleAuthorizationFilter> logger)
+    : IAsyncAuthorizationFilter
 {
     public const string Header = "x-auth-roles";
 
-    public void OnAuthorization(AuthorizationFilterContext context)
+    public async Task OnAuthorizationAsync(AuthorizationFilterContext context)
     {
-        var roles = ParseRoles(context.HttpContext.Request.Headers[Header]);
-        if (roles.Count == 0)
+        var http = context.HttpContext;
+        IReadOnlyList<string> roles;
+        string reference;
+        if (jwt.IsConfigured)
         {
-            context.Result = ErrorResponses.Result(Problems.MissingRoles());
-            return;
+            if (!http.Request.Headers.Authorization.Any(value => value?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true))
+            {
+                context.Result = ErrorResponses.Result(Problems.MissingToken());
+                return;
+            }
+
+            var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+            if (!result.Succeeded)
+            {
+                LogRejectedToken(logger, result.Failure?.Message ?? "no principal");
+                context.Result = ErrorResponses.Result(Problems.InvalidToken());
+                return;
+            }
+
+            http.User = result.Principal;
+            roles = result.Principal.FindAll(jwt.RolesClaim).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
+            reference = "header.authorization";
+        }
+        else
+        {
+            roles = ParseRoles(http.Request.Headers[Header]);
+            if (roles.Count == 0)
+            {
+                context.Result = ErrorResponses.Result(Problems.MissingRoles());
+                return;
+            }
+
+            reference = "header.x-auth-roles";
         }
 
         var operationId = context.ActionDescriptor.AttributeRouteInfo?.Name;
         var options = grants.CurrentValue;
         if (operationId is null || !roles.Any(role => options.IsGranted(role, operationId)))
         {
-            context.Result = ErrorResponses.Result(Problems.RoleNotPermitted(roles, operationId ?? "this operation"));
+            context.Result = ErrorResponses.Result(Problems.RoleNotPermitted(roles, operationId ?? "this operation", reference));
         }
     }
 
@@ -35,4 +67,7 @@ public sealed class RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOptions> g
         .SelectMany(value => (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         .Distinct(StringComparer.Ordinal)
         .ToList();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bearer token rejected: {Reason}")]
+    private static partial void LogRejectedToken(ILogger logger, string reason);
 }

@@ -17,6 +17,8 @@ public static class ErrorCodes
     public const string InvalidUuid = "INVALID_UUID";
     public const string MissingRoles = "MISSING_ROLES";
     public const string RoleNotPermitted = "ROLE_NOT_PERMITTED";
+    public const string MissingToken = "MISSING_TOKEN";
+    public const string InvalidToken = "INVALID_TOKEN";
     public const string CustomerNotFound = "CUSTOMER_NOT_FOUND";
     public const string CredentialNotFound = "CREDENTIAL_NOT_FOUND";
     public const string ResourceNotFound = "RESOURCE_NOT_FOUND";

@@ -6,8 +6,15 @@ public static class Problems
     public static RequestError MissingRoles() => new(401, ErrorCodes.MissingRoles, "Missing roles",
         "header.x-auth-roles", "The x-auth-roles header is missing or empty.");
 
-    public static RequestError RoleNotPermitted(IEnumerable<string> roles, string operationId) => new(403,
-        ErrorCodes.RoleNotPermitted, "Role not permitted", "header.x-auth-roles",
+    public static RequestError MissingToken() => new(401, ErrorCodes.MissingToken, "Missing token",
+        "header.authorization", "The Authorization header with a Bearer token is missing.");
+
+    // The validator's reason (issuer, key id, lifetime) is logged, not returned.
+    public static RequestError InvalidToken() => new(401, ErrorCodes.InvalidToken, "Invalid token",
+        "header.authorization", "The Bearer token is not valid: wrong signature or issuer, or expired.");
+
+    public static RequestError RoleNotPermitted(IEnumerable<string> roles, string operationId, string reference = "header.x-auth-roles") => new(403,
+        ErrorCodes.RoleNotPermitted, "Role not permitted", reference,
         $"None of the roles [{string.Join(", ", roles.Take(5).Select(r => r.Length > 32 ? r[..32] + "…" : r))}] is granted {operationId}.");
 
     public static RequestError CustomerNotFound(string orgId, Guid customerId) => new(404,

@@ -24,13 +24,21 @@ public static class CustomersServiceSetup
         }
 
         var limits = configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalBytes;
+            kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
+            kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
+        });
 
         builder.AddCustomersTelemetry();
+        builder.AddPersonalDataRedaction();
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.Configure<RoleGrantsOptions>(configuration.GetSection(RoleGrantsOptions.Section));
         services.AddCustomerStorage(configuration);
+        services.AddCustomersAuthentication(configuration);
 
         services
             .AddControllers(mvc =>

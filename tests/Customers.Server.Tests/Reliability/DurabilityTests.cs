@@ -1,0 +1,70 @@
+using Customers.Server.Tests.Postgres;
+using Customers.Server.Tests.Processes;
+using Xunit.Abstractions;
+
+namespace Customers.Server.Tests.Reliability;
+
+/// <summary>
+/// SIGKILL the service in the middle of concurrent writes, start it again on the same store: every
+/// credential whose 201 reached a client is there, whole, once.
+/// </summary>
+[Collection(ProcessTests.Name)]
+public sealed class DurabilityTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Sqlite_keeps_every_acknowledged_write_across_a_sigkill() =>
+        await KillDuringWritesAsync("SQLite", new Dictionary<string, string>());
+
+    [SkippableFact]
+    public async Task Postgres_keeps_every_acknowledged_write_across_a_sigkill()
+    {
+        PostgresRequirement.SkipIfUnavailable();
+        await using var cluster = await PostgresCluster.StartAsync();
+        var connectionString = await cluster.CreateDatabaseAsync();
+        await KillDuringWritesAsync("PostgreSQL", new Dictionary<string, string>
+        {
+            ["Storage__Provider"] = "Postgres",
+            ["ConnectionStrings__Postgres"] = connectionString,
+        });
+    }
+
+    private async Task KillDuringWritesAsync(string provider, Dictionary<string, string> settings)
+    {
+        var data = Directory.CreateTempSubdirectory("customers-durability-").FullName;
+        List<Guid> customers = [];
+        Writers writers;
+        await using (var service = await ServiceProcess.StartAsync(data, settings))
+        {
+            using var client = service.CreateClient();
+            for (var i = 0; i < 4; i++)
+            {
+                customers.Add(await Api.CreateCustomerAsync(client));
+            }
+
+            writers = new Writers(client, customers);
+            using var stop = new CancellationTokenSource();
+            var load = writers.RunAsync(8, stop.Token);
+            while (writers.Acknowledged.Count < 200)
+            {
+                await Task.Delay(20);
+            }
+
+            await service.CrashAsync();
+            stop.Cancel();
+            await load;
+        }
+
+        await using var restarted = await ServiceProcess.StartAsync(data, settings);
+        using var check = restarted.CreateClient();
+        var stored = await Writers.ListAllAsync(check, customers);
+
+        var missing = writers.Acknowledged.Where(a => !stored.TryGetValue(a.Key, out var row) || row != a.Value).ToList();
+        var usernames = stored.Values.Select(v => v.Username.ToUpperInvariant()).ToList();
+        Figures.Report(output, $"{nameof(DurabilityTests)} ({provider})", $"{writers.Acknowledged.Count} writes acknowledged before SIGKILL, " +
+            $"{writers.Acknowledged.Count - missing.Count} found after restart, {stored.Count} rows in all " +
+            $"({stored.Count - writers.Acknowledged.Count} committed but never acknowledged), {usernames.Count - usernames.Distinct().Count()} duplicates");
+        Assert.Empty(missing);
+        Assert.Equal(usernames.Count, usernames.Distinct().Count());
+        Assert.Equal(0, writers.Failed);
+    }
+}

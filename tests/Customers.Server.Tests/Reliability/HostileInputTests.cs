@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CsCheck;
+using Xunit.Abstractions;
+
+namespace Customers.Server.Tests.Reliability;
+
+/// <summary>
+/// Hundreds of generated malformed requests across every operation: each gets a documented 4xx with
+/// an ErrorResponse (the validating handler checks status, schema and leaks), none a 5xx or a hang,
+/// and the store is byte for byte what it was. HOSTILE_SEED replays a run; HOSTILE_COUNT sizes it.
+/// </summary>
+public sealed class HostileInputTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Malformed_requests_get_a_documented_4xx_and_change_nothing()
+    {
+        var seed = Environment.GetEnvironmentVariable("HOSTILE_SEED") is { Length: > 0 } replay ? ulong.Parse(replay) : (ulong)Random.Shared.NextInt64();
+        var count = int.TryParse(Environment.GetEnvironmentVariable("HOSTILE_COUNT"), out var configured) ? configured : 600;
+        await using var service = new ServiceFactory();
+        using var setup = service.CreateClient("API_KEY");
+        var customerId = await Api.CreateCustomerAsync(setup);
+        var credential = await Api.CreateCredentialAsync(setup, customerId, "alice@example.com");
+        using var client = service.CreateClient(roles: null); // Each hostile request brings its own roles, or none.
+        client.Timeout = TimeSpan.FromSeconds(10); // "Never a hang."
+        var credentialId = credential.GetProperty("id").GetGuid();
+        var before = StoreSnapshot.Read(service.DatabasePath);
+
+        var requests = new HostileRequests(Api.Org, customerId, credentialId, "alice@example.com").Any().Array[count].Generate(new PCG(1, seed), null!, out _);
+        var statuses = new SortedDictionary<int, int>();
+        var clock = Stopwatch.StartNew();
+        foreach (var hostile in requests)
+        {
+            using var message = hostile.ToMessage();
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.SendAsync(message);
+            }
+            catch (Exception exception)
+            {
+                throw new Xunit.Sdk.XunitException($"Seed {seed}: {hostile} failed: {exception.Message}");
+            }
+
+            using (response)
+            {
+                var status = (int)response.StatusCode;
+                statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                var text = await response.Content.ReadAsStringAsync();
+                Assert.True(status is >= 400 and < 500, $"Seed {seed}: {hostile} answered {status}: {text}");
+                if (status != 405)
+                {
+                    var errors = JsonDocument.Parse(text).RootElement.GetProperty("errors");
+                    Assert.True(errors.GetArrayLength() > 0, $"Seed {seed}: {hostile} answered {status} without errors: {text}");
+                }
+            }
+        }
+
+        var after = StoreSnapshot.Read(service.DatabasePath);
+        Figures.Report(output, nameof(HostileInputTests), $"seed {seed}: {requests.Length} malformed requests in {clock.Elapsed.TotalSeconds:F1} s; " +
+            $"statuses {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}; store unchanged: {before == after}");
+        Assert.True(requests.Length >= 500, $"Only {requests.Length} requests were generated.");
+        Assert.Equal(before, after);
+    }
+}
