@@ -121,7 +121,8 @@ load() {
   local target=$1 scenario=$2 round=$3 data=${4:-$work/data-sqlite} pid port line ticks_before ticks_after warm=$warmup
   pid=$(eval echo "\$pid_$target")
   port=$(eval echo "\$port_$target")
-  export BENCH_DATA=$data BENCH_CREDENTIALS=$data/credentials.txt BENCH_SLICE=$((round - 1)) BENCH_SLICES=$rounds
+  # The mix deletes seeded credentials: each wrk run (warm-up, measured) of each round has its own slice.
+  export BENCH_DATA=$data BENCH_CREDENTIALS=$data/credentials.txt BENCH_SLICE=$((2 * round - 2)) BENCH_SLICES=$((2 * rounds))
   local measure=$duration
   if [ "$scenario" = delete ]; then
     # The credentials the create scenario just added, each deleted once (no warm-up to use them up).
@@ -134,6 +135,7 @@ load() {
   if [ "$warm" -gt 0 ]; then
     BENCH_RUN="w$target$scenario$round" wrk -t1 -c32 -d"${warm}s" -s "$BENCH_WRK/$scenario.lua" "http://127.0.0.1:$port" >/dev/null
   fi
+  [ "$scenario" = mix ] && export BENCH_SLICE=$((2 * round - 1))
   ticks_before=$(cpu_ticks "$pid")
   line=$(BENCH_RUN="m$target$scenario$round" wrk -t1 -c32 -d"${measure}s" --latency -s "$BENCH_WRK/$scenario.lua" "http://127.0.0.1:$port" | grep '^RESULT')
   ticks_after=$(cpu_ticks "$pid")
