@@ -53,6 +53,11 @@ show() { grep -E '^\s+(Failed|Skipped) |^Total tests|^\s+Error Message|^\s+Skip 
 echo "== xunit suites"
 dotnet test Customers.slnx -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | show
 
+if [ -s "$TEST_ARTIFACTS_DIR/figures.txt" ]; then
+  echo "== figures of the reliability suites"
+  cat "$TEST_ARTIFACTS_DIR/figures.txt"
+fi
+
 echo "== the packed client, consumed as client teams consume it"
 check "dotnet pack writes Customers.Client to artifacts" dotnet pack src/Client -c Release --no-build -nologo
 check "dotnet pack writes Customers.Client.Testing to artifacts" dotnet pack src/Client.Testing -c Release --no-build -nologo

@@ -37,8 +37,8 @@ public class ListCredentialsCall
         var server = new Uri(Environment.GetEnvironmentVariable("BENCH_SERVER_URL")!);
         _customerId = Guid.Parse(Environment.GetEnvironmentVariable("BENCH_CUSTOMER_ID")!);
         _path = $"/v4/orgs/{Seeder.Org}/customers/{_customerId}/credentials";
-        (_provider, _client) = Create(server, withResilience: true);
-        (_bareProvider, _clientWithoutResilience) = Create(server, withResilience: false);
+        (_provider, _client) = BenchClients.Create(server);
+        (_bareProvider, _clientWithoutResilience) = BenchClients.Create(server, withResilience: false);
         _http = new HttpClient { BaseAddress = server };
     }
 
@@ -67,25 +67,6 @@ public class ListCredentialsCall
     /// <summary>Not a product configuration: shows how much of the client's cost is the resilience pipeline.</summary>
     [Benchmark]
     public async Task<int> CustomersClientWithoutResilience() => (await _clientWithoutResilience.ListCredentialsAsync(Seeder.Org, _customerId)).Count;
-
-    private static (ServiceProvider, CustomerCredentialsClient) Create(Uri server, bool withResilience)
-    {
-        var services = new ServiceCollection().AddLogging();
-        var builder = services.AddCustomerCredentialsClient(options =>
-        {
-            options.BaseAddress = server;
-            options.Roles = "API_KEY";
-        });
-        if (!withResilience)
-        {
-#pragma warning disable EXTEXP0001 // Experimental API; only this profiling variant uses it.
-            builder.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-        }
-
-        var provider = services.BuildServiceProvider();
-        return (provider, provider.GetRequiredService<CustomerCredentialsClient>());
-    }
 }
 
 [JsonSerializable(typeof(CredentialList))]

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Customers.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Customers.Bench;
 
@@ -13,14 +11,8 @@ public static class Deletable
 {
     public static async Task<int> RunAsync(Uri service, string customersFile, string outFile)
     {
-        var services = new ServiceCollection().AddLogging();
-        services.AddCustomerCredentialsClient(options =>
-        {
-            options.BaseAddress = service;
-            options.Roles = "API_KEY";
-        });
-        await using var provider = services.BuildServiceProvider();
-        var client = provider.GetRequiredService<CustomerCredentialsClient>();
+        var (provider, client) = BenchClients.Create(service);
+        await using var _ = provider;
         var found = new ConcurrentBag<string>();
         var customers = (await File.ReadAllLinesAsync(customersFile)).Select(Guid.Parse).ToList();
         await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (customer, cancellationToken) =>

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Customers.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Customers.Bench;
 
@@ -16,14 +14,8 @@ public static class Seeder
 
     public static async Task<int> RunAsync(Uri service, int customers, int credentialsPerCustomer, string outDirectory)
     {
-        var services = new ServiceCollection().AddLogging();
-        services.AddCustomerCredentialsClient(options =>
-        {
-            options.BaseAddress = service;
-            options.Roles = "API_KEY";
-        });
-        await using var provider = services.BuildServiceProvider();
-        var client = provider.GetRequiredService<CustomerCredentialsClient>();
+        var (provider, client) = BenchClients.Create(service);
+        await using var _ = provider;
         var customerIds = new ConcurrentBag<Guid>();
         var credentials = new ConcurrentBag<(Guid Customer, Guid Credential)>();
         var clock = Stopwatch.StartNew();

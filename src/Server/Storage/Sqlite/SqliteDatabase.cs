@@ -20,9 +20,6 @@ public sealed class SqliteDatabase : IDisposable
     private readonly string _synchronousPragma;
     private SqliteSession? _writer;
 
-    // Readers map the file instead of copying pages through read(): fewer system calls per GET.
-    private const string ReaderSetup = "PRAGMA mmap_size = 268435456;";
-
     public SqliteDatabase(IConfiguration configuration, IOptions<StorageOptions> options, IHostEnvironment environment)
     {
         Timeout = options.Value.Timeout;
@@ -65,7 +62,7 @@ public sealed class SqliteDatabase : IDisposable
         SqliteSession? session = null;
         try
         {
-            session = _idleReaders.TryTake(out var idle) ? idle : SqliteSession.Open(ConnectionString, ReaderSetup);
+            session = _idleReaders.TryTake(out var idle) ? idle : SqliteSession.Open(ConnectionString, setupSql: null);
             var result = await read(session);
             if (_idleReaders.Count < MaxIdleReaders)
             {
