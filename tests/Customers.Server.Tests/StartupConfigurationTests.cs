@@ -12,6 +12,8 @@ public sealed class StartupConfigurationTests
     [InlineData("ConnectionStrings__Sqlite", "Data Source=/proc/customers/customers.db", "ConnectionStrings:Sqlite names /proc/customers/customers.db, which cannot be written")]
     [InlineData("ConnectionStrings__Sqlite", "Data Source=:memory:", "ConnectionStrings:Sqlite must name a file")]
     [InlineData("Storage__Provider", "Postgres", "ConnectionStrings:Postgres is empty")]
+    [InlineData("Authentication__Jwt__Issuer", "https://login.example.test", "Authentication:Jwt needs both Issuer and SigningKey")]
+    [InlineData("Authentication__Jwt__SigningKey", "a-signing-key-of-at-least-32-bytes!!", "only SigningKey is set")]
     public async Task Invalid_configuration_stops_the_service_with_a_one_line_reason(string variable, string value, string reason)
     {
         var (exitCode, output) = await RunServiceAsync(new() { [variable] = value });
@@ -20,6 +22,15 @@ public sealed class StartupConfigurationTests
         var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("Customers service cannot start: ", line);
         Assert.Contains(reason, line);
+    }
+
+    [Fact]
+    public async Task A_jwt_signing_key_shorter_than_32_bytes_is_refused()
+    {
+        var (exitCode, output) = await RunServiceAsync(new() { ["Authentication__Jwt__Issuer"] = "https://login.example.test", ["Authentication__Jwt__SigningKey"] = "too-short" });
+
+        Assert.Equal(78, exitCode);
+        Assert.Contains("Authentication:Jwt:SigningKey must be at least 32 bytes", output);
     }
 
     [Fact]

@@ -18,9 +18,11 @@ public static class ConfigurationProblems
     public static string? Find(IConfiguration configuration, string contentRoot)
     {
         StorageOptions storage;
+        JwtBearerModeOptions jwt;
         try
         {
             storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+            jwt = configuration.GetSection(JwtBearerModeOptions.Section).Get<JwtBearerModeOptions>() ?? new JwtBearerModeOptions();
             _ = configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>();
             _ = configuration.GetSection(RoleGrantsOptions.Section).Get<RoleGrantsOptions>();
         }
@@ -36,9 +38,31 @@ public static class ConfigurationProblems
             return "Storage:Timeout and Storage:ConnectTimeout must be positive time spans such as 00:00:05.";
         }
 
+        if (JwtProblem(jwt) is { } jwtProblem)
+        {
+            return jwtProblem;
+        }
+
         return storage.Provider == StorageProvider.Postgres
             ? PostgresProblem(configuration.GetConnectionString("Postgres"))
             : SqliteProblem(configuration, contentRoot);
+    }
+
+    // Half a JWT configuration must not fall back to trusting x-auth-roles, and a short key would
+    // only show as every token refused.
+    private static string? JwtProblem(JwtBearerModeOptions jwt)
+    {
+        var issuer = !string.IsNullOrWhiteSpace(jwt.Issuer);
+        var key = !string.IsNullOrWhiteSpace(jwt.SigningKey);
+        if (issuer != key)
+        {
+            return "Authentication:Jwt needs both Issuer and SigningKey (or neither, for the x-auth-roles gateway mode); only "
+                + (issuer ? "Issuer" : "SigningKey") + " is set.";
+        }
+
+        return key && System.Text.Encoding.UTF8.GetByteCount(jwt.SigningKey!) < 32
+            ? "Authentication:Jwt:SigningKey must be at least 32 bytes (HS256)."
+            : null;
     }
 
     private static string? PostgresProblem(string? connectionString)
