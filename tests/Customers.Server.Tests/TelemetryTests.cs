@@ -4,6 +4,9 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using Customers.Server.Tests.Processes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 
 namespace Customers.Server.Tests;
 
@@ -77,5 +80,38 @@ public sealed class TelemetryTests(SharedService service) : IClassFixture<Shared
         }
 
         Assert.True(found, $"No JSON log line with trace id {traceId}:\n{string.Join('\n', process.Output.Take(20))}");
+    }
+
+    [Fact]
+    public async Task With_an_otlp_endpoint_traces_and_metrics_are_exported()
+    {
+        var received = new ConcurrentQueue<string>();
+        var collectorPort = FreePort.Next();
+        var collectorBuilder = WebApplication.CreateSlimBuilder();
+        collectorBuilder.WebHost.UseUrls($"http://127.0.0.1:{collectorPort}");
+        await using var collector = collectorBuilder.Build();
+        collector.MapPost("/v1/{signal}", (string signal) =>
+        {
+            received.Enqueue(signal);
+            return Results.Ok();
+        });
+        await collector.StartAsync();
+        await using var process = await ServiceProcess.StartAsync(Directory.CreateTempSubdirectory("customers-otlp-").FullName, new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{collectorPort}",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+        });
+        using var http = process.CreateClient();
+
+        using var response = await http.GetAsync(Api.Credentials(Guid.NewGuid()));
+
+        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(20) && !(received.Contains("traces") && received.Contains("metrics")); await Task.Delay(100))
+        {
+        }
+
+        Assert.Contains("traces", received);
+        Assert.Contains("metrics", received);
     }
 }

@@ -44,9 +44,10 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             writers = new Writers(client, customers);
             using var stop = new CancellationTokenSource();
             var load = writers.RunAsync(8, stop.Token);
-            while (writers.Acknowledged.Count < 200)
+            for (var waited = System.Diagnostics.Stopwatch.StartNew(); writers.Acknowledged.Count < 200; await Task.Delay(20))
             {
-                await Task.Delay(20);
+                Assert.False(load.IsCompleted || waited.Elapsed > TimeSpan.FromSeconds(60),
+                    $"The writers got {writers.Acknowledged.Count} creates acknowledged before stopping or timing out ({writers.Failed} refused).");
             }
 
             await service.CrashAsync();
