@@ -71,7 +71,18 @@ public sealed class ContractJsonInputFormatter : TextInputFormatter
         using (document)
         {
             var typeInfo = _options.GetTypeInfo(context.ModelType);
-            var shapeErrors = CheckShape(document.RootElement, typeInfo).ToList();
+            List<RequestError> shapeErrors;
+            try
+            {
+                shapeErrors = CheckShape(document.RootElement, typeInfo).ToList();
+            }
+            catch (InvalidOperationException)
+            {
+                // A field name with an unpaired surrogate (\ud800) is valid JSON but not text.
+                return Fail(context, new RequestError(400, ErrorCodes.InvalidJson, "Invalid JSON", "body",
+                    "The request body has a field name that is not valid Unicode text (an unpaired surrogate)."));
+            }
+
             if (shapeErrors.Count > 0)
             {
                 return Fail(context, [.. shapeErrors]);
