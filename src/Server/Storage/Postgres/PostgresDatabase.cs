@@ -60,15 +60,21 @@ public sealed class PostgresDatabase : IAsyncDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         deadline.CancelAfter(Timeout);
         var call = RunOnConnectionAsync(work, deadline.Token, requestAborted);
-        var limit = Task.Delay(Timeout + AnswerGrace, requestAborted);
-        if (await Task.WhenAny(call, limit) == call)
+        try
         {
-            return await call;
+            // WaitAsync, not a Task.Delay raced against the call: no timer outlives a call that ends in time.
+            return await call.WaitAsync(Timeout + AnswerGrace, requestAborted);
         }
+        catch (Exception exception) when (exception is TimeoutException || (exception is OperationCanceledException && requestAborted.IsCancellationRequested))
+        {
+            _ = call.ContinueWith(static abandoned => _ = abandoned.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            if (exception is TimeoutException)
+            {
+                throw new RepositoryTimeoutException(Timeout, new TimeoutException("PostgreSQL did not answer the cancellation of a timed-out call."));
+            }
 
-        requestAborted.ThrowIfCancellationRequested();
-        _ = call.ContinueWith(static abandoned => _ = abandoned.Exception, TaskContinuationOptions.OnlyOnFaulted);
-        throw new RepositoryTimeoutException(Timeout, new TimeoutException("PostgreSQL did not answer the cancellation of a timed-out call."));
+            throw;
+        }
     }
 
     private async Task<T> RunOnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken deadline, CancellationToken requestAborted)

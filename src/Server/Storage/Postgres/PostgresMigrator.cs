@@ -11,6 +11,10 @@ public sealed class PostgresMigrator(PostgresDatabase database, ILogger<Postgres
 {
     private const long LockId = 0x43_55_53_54_4F_4D_45_52; // "CUSTOMER"
 
+    // Storage:Timeout is for requests; waiting for another instance's migration lock, or a long
+    // migration, must not stop the service from starting.
+    private const int NoTimeout = 0;
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenForMigrationsAsync(cancellationToken);
@@ -21,7 +25,7 @@ public sealed class PostgresMigrator(PostgresDatabase database, ILogger<Postgres
             cancellationToken);
 
         var applied = new HashSet<int>();
-        await using (var select = new NpgsqlCommand("SELECT version FROM schema_migrations;", connection, transaction))
+        await using (var select = new NpgsqlCommand("SELECT version FROM schema_migrations;", connection, transaction) { CommandTimeout = NoTimeout })
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -33,7 +37,7 @@ public sealed class PostgresMigrator(PostgresDatabase database, ILogger<Postgres
         foreach (var script in MigrationScript.For("Postgres").Where(s => !applied.Contains(s.Version)))
         {
             await ExecuteAsync(connection, transaction, script.Sql, cancellationToken);
-            await using var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name) VALUES (@version, @name);", connection, transaction);
+            await using var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name) VALUES (@version, @name);", connection, transaction) { CommandTimeout = NoTimeout };
             record.Parameters.AddWithValue("version", script.Version);
             record.Parameters.AddWithValue("name", script.Name);
             await record.ExecuteNonQueryAsync(cancellationToken);
@@ -45,7 +49,7 @@ public sealed class PostgresMigrator(PostgresDatabase database, ILogger<Postgres
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = NoTimeout };
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
