@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
 
 namespace Customers.Server.Storage.Sqlite;
@@ -12,11 +13,8 @@ namespace Customers.Server.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
-    // Reads run synchronously inside Microsoft.Data.Sqlite, so about one session per busy thread is
-    // in use at a time; more than this many idle ones are closed rather than kept.
-    private static readonly int MaxIdleReaders = Environment.ProcessorCount * 4;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly System.Collections.Concurrent.ConcurrentBag<SqliteSession> _idleReaders = [];
+    private readonly ObjectPool<SqliteSession> _readers;
     private readonly string _synchronousPragma;
     private SqliteSession? _writer;
 
@@ -31,6 +29,10 @@ public sealed class SqliteDatabase : IDisposable
         ConnectionString = builder.ToString();
         FilePath = builder.DataSource;
         _synchronousPragma = $"PRAGMA synchronous = {options.Value.SqliteSynchronous.ToString().ToUpperInvariant()};";
+        // Reads run synchronously inside Microsoft.Data.Sqlite, so about one session per busy thread
+        // is in use at a time; idle ones beyond this are closed (the pool disposes what it drops).
+        _readers = new DefaultObjectPoolProvider { MaximumRetained = Environment.ProcessorCount * 4 }
+            .Create(new ReaderSessions(ConnectionString));
     }
 
     /// <summary>
@@ -62,14 +64,10 @@ public sealed class SqliteDatabase : IDisposable
         SqliteSession? session = null;
         try
         {
-            session = _idleReaders.TryTake(out var idle) ? idle : SqliteSession.Open(ConnectionString, setupSql: null);
+            session = _readers.Get();
             var result = await read(session);
-            if (_idleReaders.Count < MaxIdleReaders)
-            {
-                _idleReaders.Add(session);
-                session = null;
-            }
-
+            _readers.Return(session);
+            session = null;
             return result;
         }
         catch (SqliteException exception) when (Translate(exception) is { } translated)
@@ -78,7 +76,7 @@ public sealed class SqliteDatabase : IDisposable
         }
         finally
         {
-            session?.Dispose(); // After a failure, or when enough sessions are idle.
+            session?.Dispose(); // After a failure: its state is unknown.
         }
     }
 
@@ -116,12 +114,16 @@ public sealed class SqliteDatabase : IDisposable
     public void Dispose()
     {
         _writer?.Dispose();
-        while (_idleReaders.TryTake(out var session))
-        {
-            session.Dispose();
-        }
+        (_readers as IDisposable)?.Dispose();
 
         _writeLock.Dispose();
+    }
+
+    private sealed class ReaderSessions(string connectionString) : PooledObjectPolicy<SqliteSession>
+    {
+        public override SqliteSession Create() => SqliteSession.Open(connectionString, setupSql: null);
+
+        public override bool Return(SqliteSession session) => true;
     }
 
     private Exception? Translate(SqliteException exception) => exception.SqliteErrorCode switch
