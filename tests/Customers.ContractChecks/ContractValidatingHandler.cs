@@ -8,7 +8,7 @@ namespace Customers.ContractChecks;
 /// <see cref="ContractViolationException"/> (failing the test that sent the request) when:
 /// the path and method are not in the contract (only 404 and 405 may answer those), the status is
 /// not documented for the operation, the content type is not the documented one, or the body does
-/// not match the documented schema, or the body leaks internals (<see cref="InternalsLeak"/>). Each
+/// not match the documented schema, an error code is not the contract's for that status, or the body leaks internals (<see cref="InternalsLeak"/>). Each
 /// (operation, status) seen is recorded for the coverage test.
 /// </summary>
 public sealed class ContractValidatingHandler : DelegatingHandler
@@ -116,6 +116,19 @@ public sealed class ContractValidatingHandler : DelegatingHandler
         if (problems.Count > 0)
         {
             throw Violation(operation, status, problems[0].Split(':')[0], string.Join("; ", problems) + $" Body: {System.Text.Encoding.UTF8.GetString(bytes)}");
+        }
+
+        // Each error code must be the contract's, with the status its error table gives it.
+        if (status >= 400 && body.TryGetProperty("errors", out var errors))
+        {
+            foreach (var code in errors.EnumerateArray().Select(e => e.GetProperty("error").GetProperty("code").GetString()!))
+            {
+                if (!_contract.ErrorCodes.TryGetValue(code, out var listed) || listed != status)
+                {
+                    throw Violation(operation, status, "/errors", $"error code {code} is " +
+                        (_contract.ErrorCodes.ContainsKey(code) ? $"listed with status {listed} in the contract's error table" : "not in the contract's error table") + ".");
+                }
+            }
         }
 
         return response;

@@ -12,10 +12,11 @@ public sealed class OpenApiContract
 {
     private static readonly Lazy<OpenApiContract> LazyDefault = new(() => Load(Path.Combine(AppContext.BaseDirectory, "customers-v4.yaml")));
 
-    private OpenApiContract(string filePath, IReadOnlyList<ContractOperation> operations)
+    private OpenApiContract(string filePath, IReadOnlyList<ContractOperation> operations, IReadOnlyDictionary<string, int> errorCodes)
     {
         FilePath = filePath;
         Operations = operations;
+        ErrorCodes = errorCodes;
     }
 
     /// <summary>The repository's contract, copied next to the test assembly at build time.</summary>
@@ -24,6 +25,9 @@ public sealed class OpenApiContract
     public string FilePath { get; }
 
     public IReadOnlyList<ContractOperation> Operations { get; }
+
+    /// <summary>The error-code table of the contract's description ("| `CODE` | status | meaning |"): code → status.</summary>
+    public IReadOnlyDictionary<string, int> ErrorCodes { get; }
 
     public ContractOperation Operation(string operationId) =>
         Operations.SingleOrDefault(o => o.OperationId == operationId)
@@ -78,7 +82,9 @@ public sealed class OpenApiContract
             }
         }
 
-        return new OpenApiContract(filePath, operations);
+        var errorCodes = System.Text.RegularExpressions.Regex.Matches(document.Info.Description ?? "", @"^\s*\| `([A-Z_]+)` \| (\d{3}) \|", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        return new OpenApiContract(filePath, operations, errorCodes);
     }
 
     private static Json.Schema.JsonSchema? SchemaFor(JsonNode? schema, JsonObject definitions)

@@ -57,6 +57,12 @@ public sealed class ContractValidatingHandlerTests
                 $$$"""{"errors":[{"error":{"code":"INTERNAL_ERROR","title":"Internal error","ref":"server","message":"{{{leak.Replace("'", "", StringComparison.Ordinal)}}}"}}]}"""))).Message);
 
     [Fact]
+    public async Task An_error_code_with_another_status_than_the_contracts_table_fails() =>
+        Assert.Contains("listed with status 409", (await Assert.ThrowsAsync<ContractViolationException>(() =>
+            SendAsync(HttpMethod.Get, Credentials, HttpStatusCode.NotFound,
+                """{"errors":[{"error":{"code":"USERNAME_TAKEN","title":"Username taken","ref":"body.username","message":"Taken."}}]}"""))).Message);
+
+    [Fact]
     public async Task A_body_where_the_contract_has_none_fails() =>
         await Assert.ThrowsAsync<ContractViolationException>(() =>
             SendAsync(HttpMethod.Delete, Credentials + "/0e6f1d3c-7c0a-4c1f-9d43-2a1b5f0c9e12", HttpStatusCode.NoContent, "{}"));

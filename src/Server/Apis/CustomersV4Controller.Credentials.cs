@@ -11,7 +11,7 @@ public sealed partial class CustomersV4Controller
     public override async Task<ActionResult<CredentialCreated>> CreateCredential(
         string x_auth_roles, string? idempotency_Key, string org_id, Guid customer_id, Credential body, CancellationToken cancellationToken)
     {
-        var key = IdempotencyKey.For(idempotency_Key, "createCredential", customer_id.ToString(), body.Username);
+        var key = IdempotencyKey.For(idempotency_Key, OperationId, customer_id.ToString(), body.Username);
         var result = await _store.CreateCredentialAsync(org_id, customer_id, body.Username, key, cancellationToken);
         if (result.Outcome == CreateOutcome.Created)
         {

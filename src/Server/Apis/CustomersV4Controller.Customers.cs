@@ -11,7 +11,7 @@ public sealed partial class CustomersV4Controller
     public override async Task<ActionResult<CustomerCreated>> CreateCustomer(
         string x_auth_roles, string? idempotency_Key, string org_id, CustomerCreate body, CancellationToken cancellationToken)
     {
-        var key = IdempotencyKey.For(idempotency_Key, "createCustomer", body.ExternalId);
+        var key = IdempotencyKey.For(idempotency_Key, OperationId, body.ExternalId);
         var result = await _store.CreateCustomerAsync(org_id, body.ExternalId, key, cancellationToken);
         return result.Outcome == CreateOutcome.KeyReused
             ? ErrorResponses.Result(Problems.IdempotencyKeyReused(org_id))
