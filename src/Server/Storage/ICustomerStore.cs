@@ -26,6 +26,9 @@ public interface ICustomerStore
 
     Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the idempotency keys older than <see cref="IdempotencyKey.Lifetime"/>; returns how many.</summary>
+    Task<int> PurgeExpiredKeysAsync(CancellationToken cancellationToken);
+
     /// <summary>Throws as the other calls do when the repository cannot serve requests (readiness).</summary>
     Task PingAsync(CancellationToken cancellationToken);
 }

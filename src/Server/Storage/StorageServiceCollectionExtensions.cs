@@ -1,5 +1,6 @@
 using Customers.Server.Storage.Postgres;
 using Customers.Server.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -32,21 +33,13 @@ public static class StorageServiceCollectionExtensions
             ? provider.GetRequiredService<PostgresMigrator>()
             : provider.GetRequiredService<SqliteMigrator>());
         services.AddHostedService<StorageStartup>();
+        services.AddHostedService<IdempotencyKeyPurge>();
         services.AddHealthChecks().AddCheck<RepositoryHealthCheck>("repository", tags: [RepositoryHealthCheck.ReadyTag]);
         return services;
     }
 
     private static StorageProvider Provider(IServiceProvider provider) =>
         provider.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
-
-    private static void TryAddSingleton<T>(this IServiceCollection services, T instance)
-        where T : class
-    {
-        if (!services.Any(d => d.ServiceType == typeof(T)))
-        {
-            services.AddSingleton(instance);
-        }
-    }
 }
 
 /// <summary>Readiness: the repository answers a trivial query within the storage timeout.</summary>

@@ -125,6 +125,23 @@ public abstract class CustomerStoreContract
     }
 
     [SkippableFact]
+    public async Task The_purge_deletes_expired_keys_and_keeps_the_others()
+    {
+        await using var host = await StartAsync();
+        var store = host.Store;
+        await store.CreateCustomerAsync("telco", "CRM-old", IdempotencyKey.For("old", "createCustomer", "CRM-old"), default);
+        Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
+        var fresh = IdempotencyKey.For("fresh", "createCustomer", "CRM-new");
+        var created = await store.CreateCustomerAsync("other", "CRM-new", fresh, default);
+
+        Assert.Equal(1, await store.PurgeExpiredKeysAsync(default));
+        Assert.Equal(0, await store.PurgeExpiredKeysAsync(default));
+        var replayed = await store.CreateCustomerAsync("other", "CRM-new", fresh, default);
+        Assert.Equal(CreateOutcome.Replayed, replayed.Outcome);
+        Assert.Equal(created.Customer!.Id, replayed.Customer!.Id);
+    }
+
+    [SkippableFact]
     public async Task A_failed_creation_does_not_keep_its_key()
     {
         await using var host = await StartAsync();

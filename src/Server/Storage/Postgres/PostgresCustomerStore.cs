@@ -118,6 +118,14 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
             return await exists.ExecuteScalarAsync(token) is null ? DeleteCredentialOutcome.CustomerNotFound : DeleteCredentialOutcome.CredentialNotFound;
         }, cancellationToken);
 
+    public Task<int> PurgeExpiredKeysAsync(CancellationToken cancellationToken) =>
+        database.RunAsync(async (connection, token) =>
+        {
+            await using var purge = Command(connection, null, "DELETE FROM idempotency_keys WHERE created_at < @cutoff;",
+                ("cutoff", clock.GetUtcNow() - IdempotencyKey.Lifetime));
+            return await purge.ExecuteNonQueryAsync(token);
+        }, cancellationToken);
+
     public Task PingAsync(CancellationToken cancellationToken) =>
         database.RunAsync(async (connection, token) =>
         {

@@ -123,6 +123,14 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
                 : DeleteCredentialOutcome.CredentialNotFound;
         }, cancellationToken);
 
+    public Task<int> PurgeExpiredKeysAsync(CancellationToken cancellationToken) =>
+        database.WriteAsync(async session =>
+        {
+            var purge = session.Command(null, "DELETE FROM idempotency_keys WHERE created_at < $cutoff;",
+                ("$cutoff", ToMicroseconds(clock.GetUtcNow() - IdempotencyKey.Lifetime)));
+            return await purge.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
     public Task PingAsync(CancellationToken cancellationToken) =>
         database.ReadAsync(async session =>
         {
