@@ -5,7 +5,7 @@ set -euo pipefail
 work=$1
 client_csv=$2
 
-awk -F'\t' '
+awk -F'\t' -v ticksPerSecond="$(getconf CLK_TCK)" '
 function field(text, name) { return match(text, name "=[0-9.]+") ? substr(text, RSTART + length(name) + 1, RLENGTH - length(name) - 1) + 0 : 0 }
 function median(list,   n, values, i, j, t) {
   n = split(list, values, " ")
@@ -19,7 +19,7 @@ FILENAME ~ /results.tsv$/ {
   p50[key] = p50[key] " " field($4, "p50_us"); p99[key] = p99[key] " " field($4, "p99_us")
   p99r[key, round] = field($4, "p99_us")
   requests = field($4, "requests")
-  cpu[key] = cpu[key] " " (requests ? field($4, "cpu_s") * 10000 / requests : 0)
+  cpu[key] = cpu[key] " " (requests ? field($4, "cpu_ticks") * (1000000 / ticksPerSecond) / requests : 0)
   rss[key] = field($4, "rss_mb"); non2xx[key] += field($4, "non2xx"); socket[key] += field($4, "socket_errors")
   rounds[round] = 1
   next
@@ -33,7 +33,7 @@ END {
     wm = p99r["wiremock" SUBSEP "list", r]
     if (wm) { sqliteP99 = sqliteP99 " " p99r["sqlite" SUBSEP "list", r] / wm; pgP99 = pgP99 " " (p99r["postgres" SUBSEP "list", r] ? p99r["postgres" SUBSEP "list", r] / wm : 0) }
   }
-  print "### Load (wrk -t1 -c32 on 127.0.0.1; medians over rounds)"
+  print "### Load (wrk -t1 -c32 on 127.0.0.1; medians over rounds, but non-2xx summed and RSS after the last round)"
   print ""
   print "| server | scenario | req/s | × baseline GET | p50 ms | p99 ms | server CPU µs/req | RSS MB after | non-2xx |"
   print "|---|---|---|---|---|---|---|---|---|"

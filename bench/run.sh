@@ -121,25 +121,28 @@ load() {
   local target=$1 scenario=$2 round=$3 data=${4:-$work/data-sqlite} pid port line ticks_before ticks_after warm=$warmup
   pid=$(eval echo "\$pid_$target")
   port=$(eval echo "\$port_$target")
-  # The mix deletes seeded credentials: each wrk run (warm-up, measured) of each round has its own slice.
-  export BENCH_DATA=$data BENCH_CREDENTIALS=$data/credentials.txt BENCH_SLICE=$((2 * round - 2)) BENCH_SLICES=$((2 * rounds))
+  export BENCH_DATA=$data BENCH_CREDENTIALS=$data/credentials.txt BENCH_SLICE=0 BENCH_SLICES=1
   local measure=$duration
-  if [ "$scenario" = delete ]; then
-    # The credentials the create scenario just added, each deleted once (no warm-up to use them up).
+  if [ "$scenario" = delete ] || [ "$scenario" = mix ]; then
+    # Deletes take credentials the load created, never seeded ones, each once.
     "${tool[@]}" deletable "http://127.0.0.1:$port" "$data/customers.txt" "$work/deletable.txt"
-    # Half the time: deleting is faster than creating, and a second pass would only meet 404s.
-    export BENCH_CREDENTIALS=$work/deletable.txt BENCH_SLICE=0 BENCH_SLICES=1
+    export BENCH_CREDENTIALS=$work/deletable.txt
+  fi
+  if [ "$scenario" = delete ]; then
+    # No warm-up to use them up, and half the time: deleting is faster than creating, and a
+    # second pass over the list would only meet 404s.
     warm=0
     measure=$(((duration + 1) / 2))
   fi
+  [ "$scenario" = mix ] && export BENCH_SLICES=2 # The warm-up and the measured run delete different halves.
   if [ "$warm" -gt 0 ]; then
     BENCH_RUN="w$target$scenario$round" wrk -t1 -c32 -d"${warm}s" -s "$BENCH_WRK/$scenario.lua" "http://127.0.0.1:$port" >/dev/null
   fi
-  [ "$scenario" = mix ] && export BENCH_SLICE=$((2 * round - 1))
+  [ "$scenario" = mix ] && export BENCH_SLICE=1
   ticks_before=$(cpu_ticks "$pid")
   line=$(BENCH_RUN="m$target$scenario$round" wrk -t1 -c32 -d"${measure}s" --latency -s "$BENCH_WRK/$scenario.lua" "http://127.0.0.1:$port" | grep '^RESULT')
   ticks_after=$(cpu_ticks "$pid")
-  line="$line cpu_s=$((ticks_after - ticks_before))"
+  line="$line cpu_ticks=$((ticks_after - ticks_before))"
   printf '%s\t%s\t%s\t%s rss_mb=%s\n' "$target" "$scenario" "$round" "$line" "$(rss_mb "$pid")" >>"$work/results.tsv"
   echo "   $target $scenario round $round: $line" >&2
 }
@@ -151,6 +154,8 @@ for round in $(seq 1 "$rounds"); do
   load wiremock list "$round"
   for target in "${targets[@]}"; do
     for scenario in create delete mix; do load "$target" "$scenario" "$round" "$work/data-$target"; done
+    # Untimed: remove what the load created, so that the next round measures the seeded data again.
+    "${tool[@]}" cleanup "http://127.0.0.1:$(eval echo "\$port_$target")" "$work/data-$target/customers.txt"
   done
 done
 
@@ -162,6 +167,10 @@ if [ "$long_requests" -gt 0 ]; then
   export BENCH_DATA=$work/data-sqlite
   while [ "$total" -lt "$long_requests" ]; do
     n=$(wrk -t1 -c32 -d5s -s "$BENCH_WRK/list.lua" "http://127.0.0.1:$port_sqlite" | grep -o 'requests=[0-9]*' | cut -d= -f2)
+    if [ "${n:-0}" -eq 0 ] || ! kill -0 "$pid_sqlite" 2>/dev/null; then
+      echo "The long run stalled: the SQLite service answered nothing for 5 s." >&2
+      exit 1
+    fi
     total=$((total + n))
     printf '%s\t%s\n' "$total" "$(rss_mb "$pid_sqlite")" >>"$work/long.tsv"
   done
