@@ -43,7 +43,7 @@ public sealed partial class DocsPageTests(SharedService service, ITestOutputHelp
         output.WriteLine($"Screenshot of {docs}: {screenshot}");
 
         var credentialOperations = OpenApiContract.Default.Operations.Where(o => o.Tags.Contains("Customer credentials")).ToList();
-        Assert.Equal(3, credentialOperations.Count);
+        Assert.NotEmpty(credentialOperations);
         Assert.All(credentialOperations, operation => Assert.True(dom.Contains(operation.Summary, StringComparison.Ordinal),
             $"The rendered page does not show {operation}: \"{operation.Summary}\""));
         Assert.True(new FileInfo(screenshot).Length > 10_000, "The screenshot is (nearly) empty.");
