@@ -7,6 +7,7 @@ using Customers.Server.Tests.Processes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Customers.Server.Tests;
 
@@ -29,20 +30,24 @@ public sealed class TelemetryTests(SharedService service) : IClassFixture<Shared
         using var response = await client.GetAsync(Api.Credentials(Guid.NewGuid()));
 
         var traceId = response.Headers.GetValues("x-trace-id").Single();
-        var trace = spans.Where(s => s.TraceId.ToString() == traceId).ToList();
-        Assert.Contains(trace, s => s.Source.Name == "Customers.Server.Storage" && s.DisplayName == "sqlite read");
-        Assert.Contains(trace, s => s.Source.Name == "Microsoft.AspNetCore" && (string?)s.GetTagItem("customers.operation") == "listCredentials");
+        bool Traced(Func<Activity, bool> span) => spans.Any(s => s.TraceId.ToString() == traceId && span(s));
+        // The request's own span stops after the client has the response: wait for it.
+        await EventuallyAsync(() => Traced(s => s.Source.Name == "Microsoft.AspNetCore"));
+        Assert.True(Traced(s => s.Source.Name == "Customers.Server.Storage" && s.DisplayName == "sqlite read"), "No SQLite span in the request's trace.");
+        Assert.True(Traced(s => s.Source.Name == "Microsoft.AspNetCore" && (string?)s.GetTagItem("customers.operation") == "listCredentials"),
+            "The request's span has no customers.operation tag.");
     }
 
     [Fact]
     public async Task Request_duration_metrics_name_the_operation_and_the_status()
     {
         var measurements = new ConcurrentBag<Dictionary<string, object?>>();
+        var meters = service.Services.GetRequiredService<IMeterFactory>(); // This service's meters, not another test's host.
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == "Microsoft.AspNetCore.Hosting" && instrument.Name == "http.server.request.duration")
+                if (instrument.Meter.Scope == meters && instrument.Meter.Name == "Microsoft.AspNetCore.Hosting" && instrument.Name == "http.server.request.duration")
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
@@ -55,8 +60,9 @@ public sealed class TelemetryTests(SharedService service) : IClassFixture<Shared
         using var response = await client.GetAsync($"{Api.Customers()}/{Guid.NewGuid()}");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains(measurements, tags => (string?)tags.GetValueOrDefault("customers.operation") == "getCustomer"
-            && Convert.ToInt32(tags.GetValueOrDefault("http.response.status_code"), System.Globalization.CultureInfo.InvariantCulture) == 404);
+        // Recorded when the request ends, after the client has the response: wait for it.
+        await EventuallyAsync(() => measurements.Any(tags => (string?)tags.GetValueOrDefault("customers.operation") == "getCustomer"
+            && Convert.ToInt32(tags.GetValueOrDefault("http.response.status_code"), System.Globalization.CultureInfo.InvariantCulture) == 404));
     }
 
     [Fact]
@@ -113,5 +119,13 @@ public sealed class TelemetryTests(SharedService service) : IClassFixture<Shared
 
         Assert.Contains("traces", received);
         Assert.Contains("metrics", received);
+    }
+
+    private static async Task EventuallyAsync(Func<bool> condition)
+    {
+        for (var waited = Stopwatch.StartNew(); !condition(); await Task.Delay(20))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(5), "Not seen within 5 s.");
+        }
     }
 }
