@@ -2,33 +2,10 @@ using System.Net;
 
 namespace Customers.Server.Tests;
 
+/// <summary>Paths outside the contract. (405 and its Allow header: EveryOperationTests, for every operation from the YAML.)</summary>
 public sealed class RoutingTests(SharedService service) : IClassFixture<SharedService>
 {
     private readonly HttpClient _client = service.CreateClient("API_KEY");
-
-    [Theory]
-    [InlineData("PUT", "credentials", "GET, POST")]
-    [InlineData("PATCH", "credentials", "GET, POST")]
-    [InlineData("GET", "credential", "DELETE")]
-    [InlineData("PUT", "credential", "DELETE")]
-    [InlineData("DELETE", "customer", "GET")]
-    [InlineData("DELETE", "customers", "POST")]
-    public async Task A_method_that_the_path_does_not_support_answers_405_with_allow_and_no_body(string method, string path, string allow)
-    {
-        var url = path switch
-        {
-            "credentials" => Api.Credentials(Guid.NewGuid()),
-            "credential" => $"{Api.Credentials(Guid.NewGuid())}/{Guid.NewGuid()}",
-            "customer" => $"{Api.Customers()}/{Guid.NewGuid()}",
-            _ => Api.Customers(),
-        };
-
-        using var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
-
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
-        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow.Order()));
-        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
-    }
 
     [Theory]
     [InlineData("/")]
