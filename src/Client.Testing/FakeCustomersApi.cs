@@ -1,3 +1,4 @@
+using Customers.Precis;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -171,6 +172,11 @@ internal sealed partial class FakeCustomersApi(FakeState state, FakeCustomersSer
         }
 
         var username = Text(value, "username", UsernameMaxLength);
+        if (!UsernameCaseMapped.TryEnforce(username, out _, out var problem))
+        {
+            throw FakeError.BadRequest("INVALID_USERNAME", "Invalid username", "body.username", problem);
+        }
+
         var customer = ExistingCustomer(org, customerId);
         return Idempotent(org, headers, "POST" + path + body, now, () =>
         {
@@ -236,6 +242,11 @@ internal sealed partial class FakeCustomersApi(FakeState state, FakeCustomersSer
         var fields = new Dictionary<string, JsonElement>();
         foreach (var property in root.EnumerateObject())
         {
+            if (fields.ContainsKey(property.Name))
+            {
+                throw FakeError.BadRequest("DUPLICATE_FIELD", "Duplicate field", $"body.{property.Name}", $"{property.Name} appears more than once in the body; each field may be given once.");
+            }
+
             if (!known.Contains(property.Name))
             {
                 throw FakeError.BadRequest("UNKNOWN_FIELD", "Unknown field", $"body.{property.Name}", $"{property.Name} is not a field of this request; expected only: {string.Join(", ", known)}.");

@@ -1,3 +1,4 @@
+using Customers.Precis;
 using System.Text;
 
 namespace Customers.Client.Testing;
@@ -36,8 +37,8 @@ internal sealed class FakeState
         _creations.Clear();
     }
 
-    // As the real service compares usernames: Unicode compatibility form, then lower case.
-    private static string Normalize(string username) => username.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+    // As the real service compares usernames: the PRECIS UsernameCaseMapped key (only valid usernames are stored).
+    private static string Normalize(string username) => UsernameCaseMapped.TryEnforce(username, out var key, out _) ? key : username;
 }
 
 internal sealed record FakeCustomer(Guid Id, string? ExternalId, DateTimeOffset CreatedAt)

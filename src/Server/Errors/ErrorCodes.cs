@@ -15,6 +15,8 @@ public static class ErrorCodes
     public const string InvalidFieldFormat = "INVALID_FIELD_FORMAT";
     public const string InvalidParameter = "INVALID_PARAMETER";
     public const string InvalidUuid = "INVALID_UUID";
+    public const string InvalidUsername = "INVALID_USERNAME";
+    public const string DuplicateField = "DUPLICATE_FIELD";
     public const string MissingRoles = "MISSING_ROLES";
     public const string RoleNotPermitted = "ROLE_NOT_PERMITTED";
     public const string MissingToken = "MISSING_TOKEN";

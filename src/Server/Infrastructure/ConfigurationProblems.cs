@@ -17,6 +17,12 @@ public static class ConfigurationProblems
     /// <summary>The first problem found, or null when the settings are usable.</summary>
     public static string? Find(IConfiguration configuration, string contentRoot)
     {
+        // Username keys must be the same on every host (Usernames in the contract).
+        if (Customers.Precis.UsernameCaseMapped.HostProblem() is { } host)
+        {
+            return host;
+        }
+
         StorageOptions storage;
         JwtBearerModeOptions jwt;
         try

@@ -72,8 +72,10 @@ public sealed class ContractJsonInputFormatter : TextInputFormatter
         {
             var typeInfo = _options.GetTypeInfo(context.ModelType);
             List<RequestError> shapeErrors;
+            string? duplicate;
             try
             {
+                duplicate = DuplicateField(document.RootElement, "body");
                 shapeErrors = CheckShape(document.RootElement, typeInfo).ToList();
             }
             catch (InvalidOperationException)
@@ -81,6 +83,12 @@ public sealed class ContractJsonInputFormatter : TextInputFormatter
                 // A field name with an unpaired surrogate (\ud800) is valid JSON but not text.
                 return Fail(context, new RequestError(400, ErrorCodes.InvalidJson, "Invalid JSON", "body",
                     "The request body has a field name that is not valid Unicode text (an unpaired surrogate)."));
+            }
+
+            if (duplicate is not null)
+            {
+                return Fail(context, new RequestError(400, ErrorCodes.DuplicateField, "Duplicate field", duplicate,
+                    $"{duplicate[5..]} appears more than once in the body; each field may be given once."));
             }
 
             if (shapeErrors.Count > 0)
@@ -107,6 +115,42 @@ public sealed class ContractJsonInputFormatter : TextInputFormatter
             var ruleErrors = BodyValidator.Validate(body).ToList();
             return ruleErrors.Count > 0 ? Fail(context, [.. ruleErrors]) : InputFormatterResult.Success(body);
         }
+    }
+
+    // System.Text.Json can refuse duplicates (AllowDuplicateProperties = false), but its exception
+    // names no path; the walk below says which member, at any depth, for the error's ref.
+    private static string? DuplicateField(JsonElement element, string path)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            var index = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                if (DuplicateField(item, $"{path}[{index++}]") is { } found)
+                {
+                    return found;
+                }
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in element.EnumerateObject())
+            {
+                var name = $"{path}.{Shorten(property.Name)}";
+                if (!seen.Add(property.Name))
+                {
+                    return name;
+                }
+
+                if (DuplicateField(property.Value, name) is { } found)
+                {
+                    return found;
+                }
+            }
+        }
+
+        return null;
     }
 
     private static IEnumerable<RequestError> CheckShape(JsonElement root, JsonTypeInfo typeInfo)

@@ -7,7 +7,7 @@ namespace Customers.Server.Validation;
 
 /// <summary>
 /// Checks a value against the DataAnnotations that the generator derived from the contract
-/// (required, minLength/maxLength, pattern) and says which rule failed, so that each failure
+/// (required, minLength/maxLength, pattern, the username format) and says which rule failed, so that each failure
 /// gets its own stable error code. Nothing here knows a field name or a limit: they all come
 /// from the generated attributes.
 /// </summary>
@@ -58,6 +58,8 @@ public static class ContractRules
                 StringLengthAttribute length when value is string text => CheckLength(length, text, name, reference, where),
                 RegularExpressionAttribute pattern when !pattern.IsValid(value) => Broken(where, ErrorCodes.InvalidFieldFormat,
                     "Invalid field format", reference, $"{name} does not match the pattern {pattern.Pattern}."),
+                PrecisUsernameAttribute when value is string text && PrecisUsernameAttribute.Problem(text) is { } problem =>
+                    Broken(where, ErrorCodes.InvalidUsername, "Invalid username", reference, problem),
                 _ when !rule.IsValid(value) => Broken(where, ErrorCodes.InvalidFieldFormat, "Invalid field",
                     reference, $"{name} breaks the rule {rule.GetType().Name.Replace("Attribute", string.Empty)}."),
                 _ => null,

@@ -10,7 +10,67 @@ public abstract class CustomerStoreContract
 {
     protected ManualClock Clock { get; } = new();
 
-    protected abstract Task<StoreHost> StartAsync();
+    /// <summary>Settings of a fresh database of the provider.</summary>
+    protected abstract Task<Dictionary<string, string?>> NewDatabaseAsync();
+
+    /// <summary>Runs SQL on the database of <paramref name="settings"/>, as an operator would; returns the first value.</summary>
+    protected abstract Task<object?> SqlAsync(Dictionary<string, string?> settings, string sql);
+
+    protected async Task<StoreHost> StartAsync() => await StoreHost.StartAsync(await NewDatabaseAsync(), Clock);
+
+    [SkippableFact]
+    public async Task Keys_stored_under_the_old_rule_are_recomputed_and_a_look_alike_of_them_is_taken()
+    {
+        var settings = await NewDatabaseAsync();
+        Guid customer;
+        await using (var host = await StoreHost.StartAsync(settings, Clock))
+        {
+            customer = await CreateCustomerAsync(host.Store, "telco");
+            await CreateCredentialAsync(host.Store, "telco", customer, "legacy@example.com");
+        }
+
+        // As the NFKC + lower-case rule stored them: an invisible code point and a final sigma kept apart.
+        await SqlAsync(settings, "UPDATE credentials SET username = 'Alice\u200B@example.com', username_key = 'alice\u200B@example.com';");
+        await SqlAsync(settings, "DELETE FROM username_key_basis;");
+
+        await using var restarted = await StoreHost.StartAsync(settings, Clock);
+        var other = await CreateCustomerAsync(restarted.Store, "telco");
+        Assert.Equal(CreateOutcome.UsernameTaken, (await restarted.Store.CreateCredentialAsync("telco", other, "alice@example.com", null, default)).Outcome);
+        Assert.Equal(["Alice\u200B@example.com"], (await restarted.Store.ListCredentialsAsync("telco", customer, default))!.Select(c => c.Username));
+    }
+
+    [SkippableFact]
+    public async Task Stored_usernames_that_collide_under_the_new_rule_stop_the_start_and_are_listed_unchanged()
+    {
+        var settings = await NewDatabaseAsync();
+        CredentialRecord sigma, finalSigma;
+        Guid a;
+        await using (var host = await StoreHost.StartAsync(settings, Clock))
+        {
+            a = await CreateCustomerAsync(host.Store, "telco");
+            var b = await CreateCustomerAsync(host.Store, "telco");
+            sigma = await CreateCredentialAsync(host.Store, "telco", a, "ΟΔΟΣ@x.gr");
+            finalSigma = await CreateCredentialAsync(host.Store, "telco", b, "placeholder@x.gr");
+        }
+
+        // The old rule (lower case) kept "οδοσ" and "οδος" apart, so both could be stored.
+        await SqlAsync(settings, "UPDATE credentials SET username = 'οδος@x.gr', username_key = 'οδος@x.gr' WHERE username = 'placeholder@x.gr';");
+        await SqlAsync(settings, "UPDATE credentials SET username_key = 'οδοσ@x.gr' WHERE username = 'ΟΔΟΣ@x.gr';");
+        await SqlAsync(settings, "DELETE FROM username_key_basis;");
+
+        var failure = await Assert.ThrowsAsync<UsernameKeyCollisionException>(() => StoreHost.StartAsync(settings, Clock));
+        Assert.Contains(sigma.Id.ToString(), failure.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(finalSigma.Id.ToString(), failure.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("οδος", failure.Message, StringComparison.Ordinal); // ids, not personal data
+
+        // Nothing merged, dropped or half-changed: both rows keep their old keys after the failed start.
+        Assert.Equal(1L, await SqlAsync(settings, "SELECT COUNT(*) FROM credentials WHERE username_key = 'οδοσ@x.gr';"));
+        Assert.Equal(1L, await SqlAsync(settings, "SELECT COUNT(*) FROM credentials WHERE username_key = 'οδος@x.gr';"));
+        await SqlAsync(settings, "DELETE FROM credentials WHERE username = 'οδος@x.gr';");
+        await using var host2 = await StoreHost.StartAsync(settings, Clock);
+        var remaining = await host2.Store.ListCredentialsAsync("telco", a, default);
+        Assert.Equal(["ΟΔΟΣ@x.gr"], remaining!.Select(c => c.Username));
+    }
 
     [SkippableFact]
     public async Task Credentials_are_created_listed_oldest_first_and_deleted()

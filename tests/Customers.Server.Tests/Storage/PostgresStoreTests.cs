@@ -1,17 +1,26 @@
 using Customers.Server.Tests.Postgres;
+using Npgsql;
 
 namespace Customers.Server.Tests.Storage;
 
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresStoreTests(SharedPostgres postgres) : CustomerStoreContract
 {
-    protected override async Task<StoreHost> StartAsync()
+    protected override async Task<Dictionary<string, string?>> NewDatabaseAsync()
     {
         PostgresRequirement.SkipIfUnavailable();
-        return await StoreHost.StartAsync(new()
+        return new()
         {
             ["Storage:Provider"] = "Postgres",
             ["ConnectionStrings:Postgres"] = await postgres.CreateDatabaseAsync(),
-        }, Clock);
+        };
+    }
+
+    protected override async Task<object?> SqlAsync(Dictionary<string, string?> settings, string sql)
+    {
+        await using var connection = new NpgsqlConnection(settings["ConnectionStrings:Postgres"]);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 }

@@ -44,6 +44,7 @@ public sealed class PostgresMigrator(PostgresDatabase database, ILogger<Postgres
             logger.LogInformation("Applied PostgreSQL migration {Version} {Name}", script.Version, script.Name);
         }
 
+        await UsernameKeyMigration.RunAsync(connection, transaction, logger, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -46,6 +46,7 @@ public sealed class SqliteMigrator(SqliteDatabase database, ILogger<SqliteMigrat
             logger.LogInformation("Applied SQLite migration {Version} {Name}", script.Version, script.Name);
         }
 
+        await UsernameKeyMigration.RunAsync(connection, transaction, logger, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -11,7 +11,7 @@ CREATE TABLE credentials (
     customer_id  uuid        NOT NULL,
     id           uuid        NOT NULL,
     username     text        NOT NULL, -- as sent
-    username_key text        NOT NULL, -- NFKC, lower case: what uniqueness is decided on
+    username_key text        NOT NULL, -- what uniqueness is decided on (UsernameKey; recomputed by UsernameKeyMigration)
     created_at   timestamptz NOT NULL,
     PRIMARY KEY (org_id, customer_id, id),
     FOREIGN KEY (org_id, customer_id) REFERENCES customers (org_id, id)

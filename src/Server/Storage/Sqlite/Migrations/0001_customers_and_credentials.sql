@@ -11,7 +11,7 @@ CREATE TABLE credentials (
     customer_id  TEXT    NOT NULL,
     id           TEXT    NOT NULL,
     username     TEXT    NOT NULL, -- as sent
-    username_key TEXT    NOT NULL, -- NFKC, lower case: what uniqueness is decided on
+    username_key TEXT    NOT NULL, -- what uniqueness is decided on (UsernameKey; recomputed by UsernameKeyMigration)
     created_at   INTEGER NOT NULL,
     PRIMARY KEY (org_id, customer_id, id),
     FOREIGN KEY (org_id, customer_id) REFERENCES customers (org_id, id)
