@@ -16,14 +16,38 @@ public static class ErrorResponses
 
     /// <summary>An action result with the status of the first error and every error in the body.</summary>
     public static ObjectResult Result(params IReadOnlyList<RequestError> errors) =>
-        new(From(errors)) { StatusCode = errors[0].Status, DeclaredType = typeof(ErrorResponse) };
+        new ErrorResult(From(errors)) { StatusCode = errors[0].Status, DeclaredType = typeof(ErrorResponse) };
 
     /// <summary>Writes the errors straight to the response, for code that runs outside MVC.</summary>
     public static Task WriteAsync(HttpContext context, params IReadOnlyList<RequestError> errors)
     {
         context.Response.StatusCode = errors[0].Status;
+        CloseIfBodyIsLeftUnread(context);
         context.Response.ContentType = "application/json; charset=utf-8";
         return System.Text.Json.JsonSerializer.SerializeAsync(
             context.Response.Body, From(errors), ContractJsonContext.Default.ErrorResponse, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// A 413 leaves the rest of an over-large body unread, and Kestrel cannot drain it past the
+    /// limit: it would drop the connection under a keep-alive client's next request. Saying
+    /// Connection: close makes the client open a new connection instead.
+    /// </summary>
+    private static void CloseIfBodyIsLeftUnread(HttpContext context)
+    {
+        if (context.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+        {
+            context.Response.Headers.Connection = "close";
+        }
+    }
+
+    private sealed class ErrorResult(ErrorResponse value) : ObjectResult(value)
+    {
+        public override Task ExecuteResultAsync(ActionContext context)
+        {
+            context.HttpContext.Response.StatusCode = StatusCode ?? StatusCodes.Status500InternalServerError;
+            CloseIfBodyIsLeftUnread(context.HttpContext);
+            return base.ExecuteResultAsync(context);
+        }
     }
 }

@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Customers.Server.Tests.Processes;
 
 namespace Customers.Server.Tests.Reliability;
 
-/// <summary>Kestrel's header and request-line limits, as the README documents them, on the real server.</summary>
+/// <summary>Kestrel's header, request-line and body limits, as the README documents them, on the real server.</summary>
 [Collection(ProcessTests.Name)]
 public sealed class LimitsTests
 {
@@ -30,5 +32,52 @@ public sealed class LimitsTests
         Assert.Equal(HttpStatusCode.RequestUriTooLong, longLine.StatusCode);
         using var after = await client.GetAsync(Api.Credentials(Guid.NewGuid()));
         Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+    }
+
+    private const int BodyLimit = 64 * 1024;
+
+    [Fact]
+    public async Task A_body_over_the_limit_answers_413_with_connection_close_and_a_keep_alive_client_carries_on()
+    {
+        await using var service = await ServiceProcess.StartAsync(Directory.CreateTempSubdirectory("customers-limits-").FullName);
+        using var client = service.CreateClient(); // SocketsHttpHandler: keeps connections alive and reuses them
+        var customer = await Api.CreateCustomerAsync(client);
+
+        for (var round = 0; round < 5; round++)
+        {
+            using var tooLarge = await client.PostAsync(Api.Credentials(customer),
+                Api.Json($$"""{"username":"{{new string('a', BodyLimit)}}"}"""));
+            await Api.AssertErrorAsync(tooLarge, HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "body");
+            Assert.True(tooLarge.Headers.ConnectionClose, "a 413 that leaves the body unread must say Connection: close");
+
+            using var next = await client.GetAsync(Api.Credentials(customer));
+            Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task After_an_early_413_the_server_closes_the_connection_cleanly()
+    {
+        await using var service = await ServiceProcess.StartAsync(Directory.CreateTempSubdirectory("customers-limits-").FullName);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, service.BaseAddress.Port);
+        var body = $$"""{"username":"{{new string('a', BodyLimit)}}"}""";
+        var request = $"POST {Api.Credentials(Guid.NewGuid())} HTTP/1.1\r\nHost: 127.0.0.1\r\nx-auth-roles: API_KEY\r\n" +
+            $"Content-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
+        await socket.SendAsync(Encoding.UTF8.GetBytes(request));
+
+        var received = new MemoryStream();
+        var buffer = new byte[8192];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0) // 0: the server's FIN, not a reset
+        {
+            received.Write(buffer, 0, read);
+        }
+
+        var response = Encoding.UTF8.GetString(received.ToArray());
+        Assert.StartsWith("HTTP/1.1 413 ", response);
+        Assert.Contains("\r\nConnection: close\r\n", response, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("PAYLOAD_TOO_LARGE", response);
     }
 }
