@@ -16,6 +16,8 @@ namespace Customers.Server.Validation;
 public sealed class ContractJsonInputFormatter : TextInputFormatter
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+    private const long DiscardBytes = 1024 * 1024;
+    private static readonly TimeSpan DiscardTime = TimeSpan.FromSeconds(5);
     private readonly JsonSerializerOptions _options;
     private readonly long _maxBodyBytes;
 
@@ -36,23 +38,54 @@ public sealed class ContractJsonInputFormatter : TextInputFormatter
         && string.Equals(contentType.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase)
         && base.CanRead(context);
 
-    public override Task<InputFormatterResult> ReadAsync(InputFormatterContext context)
+    public override async Task<InputFormatterResult> ReadAsync(InputFormatterContext context)
     {
         var request = context.HttpContext.Request;
         if (request.ContentLength > _maxBodyBytes)
         {
-            return Task.FromResult(Fail(context, Problems.PayloadTooLarge(_maxBodyBytes)));
+            await DiscardBodyAsync(context.HttpContext);
+            return Fail(context, Problems.PayloadTooLarge(_maxBodyBytes));
         }
 
         var canHaveBody = context.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody
             ?? request.ContentLength != 0;
         if (!canHaveBody || request.ContentLength == 0)
         {
-            return Task.FromResult(Fail(context, new RequestError(400, ErrorCodes.InvalidJson, "Invalid JSON", "body",
-                "The request body is empty; a JSON object is expected.")));
+            return Fail(context, new RequestError(400, ErrorCodes.InvalidJson, "Invalid JSON", "body",
+                "The request body is empty; a JSON object is expected."));
         }
 
-        return base.ReadAsync(context);
+        return await base.ReadAsync(context);
+    }
+
+    /// <summary>
+    /// Reads and drops an over-limit body of up to 1 MiB past the limit before the 413 goes out, so
+    /// a client that is still sending (HTTP/1.1 clients send the whole body before they read) can
+    /// finish and read the answer instead of meeting a closed connection. A larger body, or one the
+    /// client holds back with Expect: 100-continue, is not read: the 413 goes out at once.
+    /// </summary>
+    private async Task DiscardBodyAsync(HttpContext http)
+    {
+        var request = http.Request;
+        var limit = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
+        var discardable = _maxBodyBytes + DiscardBytes;
+        if (limit is not { IsReadOnly: false } || request.ContentLength > discardable
+            || request.Headers.Expect.Any(e => e?.Contains("100-continue", StringComparison.OrdinalIgnoreCase) == true))
+        {
+            return;
+        }
+
+        limit.MaxRequestBodySize = discardable;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadline.CancelAfter(DiscardTime);
+        try
+        {
+            await request.Body.CopyToAsync(Stream.Null, deadline.Token);
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            // The client stopped or was too slow: the 413 (with Connection: close) still goes out.
+        }
     }
 
     public override async Task<InputFormatterResult> ReadRequestBodyAsync(InputFormatterContext context, Encoding encoding)
