@@ -45,6 +45,19 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
     }
 
     [Fact]
+    public async Task Usernames_that_are_one_under_RFC_8265_are_taken_in_every_form()
+    {
+        var one = await CreateCustomerAsync();
+        var two = await CreateCustomerAsync();
+        await ExpectAsync(Post(Credentials(one), """{"username":"ΟΔΟΣ@x.gr"}"""), 201);
+
+        foreach (var form in new[] { "οδος@x.gr", "οδοσ@x.gr", "οδος@\uff38.\uff27\uff32" })
+        {
+            await ExpectErrorAsync(Post(Credentials(two), $$"""{"username":"{{form}}"}"""), 409, "USERNAME_TAKEN", "body.username");
+        }
+    }
+
+    [Fact]
     public async Task A_customer_of_another_organization_is_not_found()
     {
         var customer = await CreateCustomerAsync();
@@ -78,6 +91,10 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
     [InlineData("""{"username":" padded "}""", "INVALID_FIELD_FORMAT", "body.username")]
     [InlineData("""{"username":42}""", "INVALID_FIELD_TYPE", "body.username")]
     [InlineData("""{"username":"a@example.com","admin":true}""", "UNKNOWN_FIELD", "body.admin")]
+    [InlineData("""{"username":"a@example.com","username":"b@example.com"}""", "DUPLICATE_FIELD", "body.username")]
+    [InlineData("""{"username":"a\u200b@example.com"}""", "INVALID_USERNAME", "body.username")]
+    [InlineData("""{"username":"a\ufffe@example.com"}""", "INVALID_USERNAME", "body.username")]
+    [InlineData("""{"username":"\ufb01@example.com"}""", "INVALID_USERNAME", "body.username")]
     [InlineData("[]", "INVALID_FIELD_TYPE", "body")]
     public async Task A_bad_credential_body_answers_400_saying_what_and_where(string body, string code, string reference)
     {
