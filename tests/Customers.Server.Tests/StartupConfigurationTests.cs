@@ -25,6 +25,17 @@ public sealed class StartupConfigurationTests
     }
 
     [Fact]
+    public async Task Invariant_globalization_stops_the_service_because_usernames_could_not_be_compared()
+    {
+        var (exitCode, output) = await RunServiceAsync(new() { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1" });
+
+        Assert.Equal(78, exitCode);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("Customers service cannot start: ", line);
+        Assert.Contains("usernames cannot be compared", line);
+    }
+
+    [Fact]
     public async Task A_jwt_signing_key_shorter_than_32_bytes_is_refused()
     {
         var (exitCode, output) = await RunServiceAsync(new() { ["Authentication__Jwt__Issuer"] = "https://login.example.test", ["Authentication__Jwt__SigningKey"] = "too-short" });
