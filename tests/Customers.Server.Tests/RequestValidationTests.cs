@@ -67,9 +67,10 @@ public sealed class RequestValidationTests(SharedService service) : IClassFixtur
     public async Task Length_counts_characters_not_utf16_units()
     {
         var customerId = await Api.CreateCustomerAsync(_client);
-        var emoji = string.Concat(Enumerable.Repeat("😀", 81)) + Guid.NewGuid().ToString("N")[..1];
+        // U+20000, a CJK ideograph outside the BMP: two UTF-16 units, one character (an emoji would be refused as a symbol).
+        var ideographs = string.Concat(Enumerable.Repeat("\U00020000", 81)) + Guid.NewGuid().ToString("N")[..1];
 
-        await Api.CreateCredentialAsync(_client, customerId, emoji);
+        await Api.CreateCredentialAsync(_client, customerId, ideographs);
     }
 
     [Fact]
