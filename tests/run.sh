@@ -48,7 +48,14 @@ check() { # name, command...: one counted check
   fi
   rm -f "$log"
 }
-show() { grep -E '^\s+(Failed|Skipped) |^Total tests|^\s+Error Message|^\s+Skip reason|: error ' || true; }
+# What a suite printed that matters: totals, each failed or skipped test with its message (the
+# lines between "Error Message:" and "Stack Trace:", at most 20), skip reasons, build errors.
+show() {
+  awk '/^[[:space:]]+Error Message:/ { message = 1; lines = 0; print; next }
+       message && (/^[[:space:]]+Stack Trace:/ || /^[[:space:]]+(Failed|Passed|Skipped) / || ++lines > 20) { message = 0 }
+       message { print; next }
+       /^[[:space:]]+(Failed|Skipped) |^Total tests|^[[:space:]]+Skip reason|: error / { print }'
+}
 
 echo "== xunit suites"
 dotnet test Customers.slnx -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | show

@@ -1,17 +1,23 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace Customers.Client.Consumer.Tests;
 
-/// <summary>The built service as its own process on Kestrel at 127.0.0.1, on a temporary SQLite file.</summary>
-public sealed class RunningService : IAsyncLifetime
+/// <summary>
+/// The built service as its own process on Kestrel at 127.0.0.1, on a temporary SQLite file. Kestrel
+/// picks the port and says it ("Now listening on"): a port picked here and released could be taken
+/// by another process before the service binds it.
+/// </summary>
+public sealed partial class RunningService : IAsyncLifetime
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("customers-consumer-").FullName;
+    private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
+    private Uri? _baseAddress;
 
-    public Uri BaseAddress { get; } = new($"http://127.0.0.1:{FreePort()}/");
+    public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("The service has not said where it listens yet.");
 
     public async Task InitializeAsync()
     {
@@ -22,25 +28,31 @@ public sealed class RunningService : IAsyncLifetime
         }
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dataDirectory };
-        foreach (var argument in new[] { server, "--urls", BaseAddress.ToString().TrimEnd('/'), "--ConnectionStrings:Sqlite", $"Data Source={Path.Combine(_dataDirectory, "customers.db")}" })
+        foreach (var argument in new[] { server, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information", "--ConnectionStrings:Sqlite", $"Data Source={Path.Combine(_dataDirectory, "customers.db")}" })
         {
             start.ArgumentList.Add(argument);
         }
 
         _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        using var http = new HttpClient { BaseAddress = BaseAddress };
+        using var http = new HttpClient();
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromSeconds(30))
         {
             try
             {
-                using var ready = await http.GetAsync("/health/ready");
-                if (ready.IsSuccessStatusCode)
+                if (_baseAddress is null && _output.Select(line => ListeningOn().Match(line)).FirstOrDefault(m => m.Success) is { } listening)
+                {
+                    _baseAddress = new Uri(listening.Groups["address"].Value + "/");
+                    http.BaseAddress = _baseAddress;
+                }
+
+                using var ready = _baseAddress is null ? null : await http.GetAsync("/health/ready");
+                if (ready is { IsSuccessStatusCode: true })
                 {
                     return;
                 }
@@ -52,7 +64,7 @@ public sealed class RunningService : IAsyncLifetime
 
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The service exited with {_process.ExitCode} before it was ready.");
+                throw new InvalidOperationException($"The service exited with {_process.ExitCode} before it was ready:\n{string.Join('\n', _output)}");
             }
 
             await Task.Delay(100);
@@ -73,10 +85,6 @@ public sealed class RunningService : IAsyncLifetime
         Directory.Delete(_dataDirectory, recursive: true);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    [GeneratedRegex(@"Now listening on: (?<address>http://127\.0\.0\.1:[0-9]+)")]
+    private static partial Regex ListeningOn();
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace Customers.Server.Tests.Processes;
 
@@ -7,20 +8,24 @@ namespace Customers.Server.Tests.Processes;
 /// The built service as its own process on Kestrel at 127.0.0.1, the way it is deployed: for the
 /// tests a TestServer cannot do (a real browser, signals, crashes, resident memory). Its data
 /// folder holds the SQLite file unless the settings name another store; it outlives a restart.
+/// Kestrel binds port 0 and the address is read from its "Now listening on" line: a port chosen
+/// by the test and released before the process binds it can be taken meanwhile by any other
+/// process on the machine (the suites run in parallel), and the test would talk to that one.
 /// </summary>
-public sealed class ServiceProcess : IAsyncDisposable
+public sealed partial class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output;
 
-    private ServiceProcess(Process process, ConcurrentQueue<string> output, Uri baseAddress)
+    private Uri? _baseAddress;
+
+    private ServiceProcess(Process process, ConcurrentQueue<string> output)
     {
         _process = process;
         _output = output;
-        BaseAddress = baseAddress;
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("The service has not said where it listens yet.");
 
     public int Pid => _process.Id;
 
@@ -39,13 +44,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the service on a free port and waits until /health/ready answers 200.</summary>
+    /// <summary>Starts the service on a port Kestrel picks and waits until /health/ready answers 200.</summary>
     public static async Task<ServiceProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dataDirectory };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Customers.Server.dll"));
-        start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information"; // the line that names the port
         start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(dataDirectory, "customers.db")}";
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
@@ -58,7 +63,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceProcess(process, output, baseAddress);
+        var service = new ServiceProcess(process, output);
         try
         {
             await service.WaitUntilReadyAsync();
@@ -113,12 +118,24 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync()
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(100))
         {
             if (_process.HasExited)
             {
                 throw new InvalidOperationException($"The service exited with {_process.ExitCode} before it was ready:\n{string.Join('\n', _output)}");
+            }
+
+            if (_baseAddress is null)
+            {
+                var listening = _output.Select(line => ListeningOn().Match(line)).FirstOrDefault(m => m.Success);
+                if (listening is null)
+                {
+                    continue;
+                }
+
+                _baseAddress = new Uri(listening.Groups["address"].Value);
+                http.BaseAddress = _baseAddress;
             }
 
             try
@@ -137,4 +154,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         throw new TimeoutException($"The service was not ready within 60 s:\n{string.Join('\n', _output)}");
     }
+
+    [GeneratedRegex(@"Now listening on: (?<address>http://127\.0\.0\.1:[0-9]+)")]
+    private static partial Regex ListeningOn();
 }
