@@ -117,6 +117,7 @@ public sealed class FakeCustomersService : IDisposable
             .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value), StringComparer.Ordinal);
         var answer = api.Handle(request.Method.ToUpperInvariant(), request.AbsolutePath, headers, request.Body);
         var response = new ResponseMessage { StatusCode = answer.Status, Headers = new Dictionary<string, WireMockList<string>>() };
+        response.Headers[ContractHeaders.TraceId] = new WireMockList<string>(TraceId(headers));
         if (answer.Body is not null)
         {
             response.Headers["Content-Type"] = new WireMockList<string>("application/json; charset=utf-8");
@@ -130,6 +131,12 @@ public sealed class FakeCustomersService : IDisposable
 
         return response;
     }
+
+    // As the service: the trace id of the caller's W3C traceparent when it sent one, else a new one.
+    private static string TraceId(Dictionary<string, string> headers) =>
+        headers.TryGetValue("traceparent", out var parent) && parent.Split('-') is [_, { Length: 32 } id, ..] && id.All(char.IsAsciiHexDigitLower)
+            ? id
+            : System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
 
     private static int FreePort()
     {

@@ -10,4 +10,5 @@ namespace Customers.Client.Testing;
 [JsonSerializable(typeof(CredentialCreated))]
 [JsonSerializable(typeof(CredentialList))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(Dictionary<string, string?>))] // the canonical body of an idempotency fingerprint
 internal sealed partial class FakeJsonContext : JsonSerializerContext;

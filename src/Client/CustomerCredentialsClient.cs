@@ -1,5 +1,4 @@
 using Customers.Client.Models;
-using Microsoft.Extensions.Options;
 
 namespace Customers.Client;
 
@@ -13,20 +12,16 @@ namespace Customers.Client;
 public class CustomerCredentialsClient
 {
     private readonly ICustomersApi _api = null!;
-    private readonly IOptionsMonitor<CustomerCredentialsClientOptions> _options = null!;
 
     /// <summary>For mocking frameworks only: an instance made this way has no connection.</summary>
     protected CustomerCredentialsClient()
     {
     }
 
-    internal CustomerCredentialsClient(ICustomersApi api, IOptionsMonitor<CustomerCredentialsClientOptions> options)
+    internal CustomerCredentialsClient(ICustomersApi api)
     {
         _api = api;
-        _options = options;
     }
-
-    private string Roles => _options.CurrentValue.Roles;
 
     // One key per logical call: the resilience pipeline resends the same request message, so a
     // retried POST carries the same key and the service answers it without creating twice.
@@ -40,7 +35,7 @@ public class CustomerCredentialsClient
     /// <returns>The credential as the service stored it.</returns>
     /// <exception cref="CustomerCredentialsException">For example 404 CUSTOMER_NOT_FOUND, or 409 USERNAME_TAKEN when the organization already has the username in any letter case.</exception>
     public virtual Task<CredentialCreated> CreateCredentialAsync(string orgId, Guid customerId, string username, CancellationToken cancellationToken = default) =>
-        CallAsync("createCredential", orgId, token => _api.CreateCredential(Roles, NewIdempotencyKey(), orgId, customerId, new Credential { Username = username }, token), cancellationToken);
+        CallAsync(ContractOperations.CreateCredential.Id, orgId, token => _api.CreateCredential(NewIdempotencyKey(), orgId, customerId, new Credential { Username = username }, token), cancellationToken);
 
     /// <summary>Lists a customer's credentials, oldest first.</summary>
     /// <param name="orgId">The organization, for example <c>telco</c>.</param>
@@ -49,7 +44,7 @@ public class CustomerCredentialsClient
     /// <returns>The credentials, oldest first; empty when the customer has none.</returns>
     /// <exception cref="CustomerCredentialsException">For example 404 CUSTOMER_NOT_FOUND.</exception>
     public virtual async Task<IReadOnlyList<CredentialResponse>> ListCredentialsAsync(string orgId, Guid customerId, CancellationToken cancellationToken = default) =>
-        (await CallAsync("listCredentials", orgId, token => _api.ListCredentials(Roles, orgId, customerId, token), cancellationToken).ConfigureAwait(false)).Credentials;
+        (await CallAsync(ContractOperations.ListCredentials.Id, orgId, token => _api.ListCredentials(orgId, customerId, token), cancellationToken).ConfigureAwait(false)).Credentials;
 
     /// <summary>Removes a credential from a customer. A retry that finds the credential already gone counts as success.</summary>
     /// <param name="orgId">The organization, for example <c>telco</c>.</param>
@@ -59,9 +54,9 @@ public class CustomerCredentialsClient
     /// <returns>A task that completes when the credential is gone.</returns>
     /// <exception cref="CustomerCredentialsException">For example 404 CREDENTIAL_NOT_FOUND.</exception>
     public virtual Task DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken = default) =>
-        TracedAsync("deleteCredential", orgId, async () =>
+        TracedAsync(ContractOperations.DeleteCredential.Id, orgId, async () =>
         {
-            ResponseReader.Success(await _api.DeleteCredential(Roles, orgId, customerId, credentialId, cancellationToken).ConfigureAwait(false), cancellationToken);
+            ResponseReader.Success(await _api.DeleteCredential(orgId, customerId, credentialId, cancellationToken).ConfigureAwait(false), cancellationToken);
             return true;
         });
 
@@ -72,7 +67,7 @@ public class CustomerCredentialsClient
     /// <returns>The new customer's identifier.</returns>
     /// <exception cref="CustomerCredentialsException">For example 400 when <paramref name="externalId"/> breaks its rules.</exception>
     public virtual Task<CustomerCreated> CreateCustomerAsync(string orgId, string? externalId = null, CancellationToken cancellationToken = default) =>
-        CallAsync("createCustomer", orgId, token => _api.CreateCustomer(Roles, NewIdempotencyKey(), orgId, new CustomerCreate { ExternalId = externalId }, token), cancellationToken);
+        CallAsync(ContractOperations.CreateCustomer.Id, orgId, token => _api.CreateCustomer(NewIdempotencyKey(), orgId, new CustomerCreate { ExternalId = externalId }, token), cancellationToken);
 
     /// <summary>Returns a customer.</summary>
     /// <param name="orgId">The organization, for example <c>telco</c>.</param>
@@ -81,7 +76,7 @@ public class CustomerCredentialsClient
     /// <returns>The customer.</returns>
     /// <exception cref="CustomerCredentialsException">For example 404 CUSTOMER_NOT_FOUND.</exception>
     public virtual Task<Customer> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken = default) =>
-        CallAsync("getCustomer", orgId, token => _api.GetCustomer(Roles, orgId, customerId, token), cancellationToken);
+        CallAsync(ContractOperations.GetCustomer.Id, orgId, token => _api.GetCustomer(orgId, customerId, token), cancellationToken);
 
     private static Task<T> CallAsync<T>(string operationId, string orgId, Func<CancellationToken, Task<Refit.IApiResponse<T>>> call, CancellationToken cancellationToken) =>
         TracedAsync(operationId, orgId, async () => ResponseReader.Content(await call(cancellationToken).ConfigureAwait(false), cancellationToken));

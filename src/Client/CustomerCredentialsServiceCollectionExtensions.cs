@@ -36,8 +36,7 @@ public static class CustomerCredentialsServiceCollectionExtensions
             .Validate(o => o.BaseAddress is { IsAbsoluteUri: true }, "CustomerCredentialsClientOptions.BaseAddress must be an absolute URI.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Roles), "CustomerCredentialsClientOptions.Roles must name at least one role.")
             .Validate(o => o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout > TimeSpan.FromMilliseconds(1), "CustomerCredentialsClientOptions timeouts must be positive.");
-        services.AddTransient(provider => new CustomerCredentialsClient(
-            provider.GetRequiredService<ICustomersApi>(), provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>()));
+        services.AddTransient(provider => new CustomerCredentialsClient(provider.GetRequiredService<ICustomersApi>()));
 
         var builder = services
             .AddRefitGeneratedClient<ICustomersApi>(RefitSettings.ForJsonContext(ContractJsonContext.Default))
@@ -47,6 +46,7 @@ public static class CustomerCredentialsServiceCollectionExtensions
                 http.BaseAddress = options.BaseAddress;
                 http.Timeout = Timeout.InfiniteTimeSpan; // The resilience pipeline owns the timeouts.
             });
+        builder.AddHttpMessageHandler(provider => new GatewayRolesHandler(provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>()));
         builder.AddHttpMessageHandler(() => new RetriedDeleteHandler());
         builder.AddStandardResilienceHandler().Configure((HttpStandardResilienceOptions resilience, IServiceProvider provider) =>
         {
@@ -77,5 +77,5 @@ public static class CustomerCredentialsServiceCollectionExtensions
     // often it arrives; a repeated DELETE that finds nothing left is a success (RetriedDeleteHandler).
     private static bool IsSafeToRepeat(HttpRequestMessage request) =>
         request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Delete
-        || (request.Method == HttpMethod.Post && request.Headers.Contains("Idempotency-Key"));
+        || (request.Method == HttpMethod.Post && request.Headers.Contains(ContractHeaders.IdempotencyKey));
 }

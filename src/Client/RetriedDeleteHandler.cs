@@ -49,7 +49,7 @@ internal sealed class RetriedDeleteHandler : DelegatingHandler
             await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             var errors = JsonSerializer.Deserialize(body, ContractJsonContext.Default.ErrorResponse);
-            return errors?.Errors.Count > 0 && errors.Errors[0].Error.Code == "CREDENTIAL_NOT_FOUND";
+            return errors?.Errors.Count > 0 && errors.Errors[0].Error.Code == CustomerCredentialsErrorCodes.CredentialNotFound;
         }
         catch (JsonException)
         {

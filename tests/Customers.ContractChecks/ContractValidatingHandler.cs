@@ -58,6 +58,11 @@ public sealed class ContractValidatingHandler : DelegatingHandler
             return response;
         }
 
+        // Every other answer is the service's, and the contract gives every response its trace id header.
+        var traceId = response.Headers.TryGetValues(_contract.TraceIdHeader.Name, out var traceIds) ? string.Join(",", traceIds) : null;
+        Require(traceId is not null && _contract.TraceIdHeader.Pattern.IsMatch(traceId),
+            $"{method} {path} → {status}: the {_contract.TraceIdHeader.Name} header is {(traceId is null ? "missing" : $"'{traceId}', which does not match {_contract.TraceIdHeader.Pattern}")}.");
+
         var atPath = _contract.OperationsAt(path);
         if (atPath.Count == 0)
         {
@@ -126,15 +131,18 @@ public sealed class ContractValidatingHandler : DelegatingHandler
             throw Violation(operation, status, problems[0].Split(':')[0], string.Join("; ", problems) + $" Body: {System.Text.Encoding.UTF8.GetString(bytes)}");
         }
 
-        // Each error code must be the contract's, with the status its error table gives it.
+        // Each error code must be the contract's (x-error-codes), with the status and title it gives it.
         if (status >= 400 && body.TryGetProperty("errors", out var errors))
         {
-            foreach (var code in errors.EnumerateArray().Select(e => e.GetProperty("error").GetProperty("code").GetString()!))
+            foreach (var error in errors.EnumerateArray().Select(e => e.GetProperty("error")))
             {
-                if (!_contract.ErrorCodes.TryGetValue(code, out var listed) || listed != status)
+                var code = error.GetProperty("code").GetString()!;
+                var title = error.GetProperty("title").GetString();
+                var listed = _contract.Errors.FirstOrDefault(e => e.Code == code);
+                if (listed is null || listed.Status != status || listed.Title != title)
                 {
-                    throw Violation(operation, status, "/errors", $"error code {code} is " +
-                        (_contract.ErrorCodes.ContainsKey(code) ? $"listed with status {listed} in the contract's error table" : "not in the contract's error table") + ".");
+                    throw Violation(operation, status, "/errors", $"error code {code} with title '{title}' is " +
+                        (listed is null ? "not in the contract's x-error-codes" : $"listed with status {listed.Status} and title '{listed.Title}' in x-error-codes") + ".");
                 }
             }
         }

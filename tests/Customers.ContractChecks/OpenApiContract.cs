@@ -12,11 +12,12 @@ public sealed class OpenApiContract
 {
     private static readonly Lazy<OpenApiContract> LazyDefault = new(() => Load(Path.Combine(AppContext.BaseDirectory, "customers-v4.yaml")));
 
-    private OpenApiContract(string filePath, IReadOnlyList<ContractOperation> operations, IReadOnlyDictionary<string, int> errorCodes)
+    private OpenApiContract(string filePath, IReadOnlyList<ContractOperation> operations, IReadOnlyList<ContractErrorCode> errors)
     {
         FilePath = filePath;
         Operations = operations;
-        ErrorCodes = errorCodes;
+        Errors = errors;
+        ErrorCodes = errors.ToDictionary(e => e.Code, e => e.Status);
     }
 
     /// <summary>The repository's contract, copied next to the test assembly at build time.</summary>
@@ -26,7 +27,13 @@ public sealed class OpenApiContract
 
     public IReadOnlyList<ContractOperation> Operations { get; }
 
-    /// <summary>The error-code table of the contract's description ("| `CODE` | status | meaning |"): code → status.</summary>
+    /// <summary>The contract's error vocabulary (x-error-codes): code, status and title.</summary>
+    public IReadOnlyList<ContractErrorCode> Errors { get; }
+
+    /// <summary>The header that every response of the service carries (components/headers/TraceId), with its schema's pattern.</summary>
+    public required (string Name, System.Text.RegularExpressions.Regex Pattern) TraceIdHeader { get; init; }
+
+    /// <summary>Code → status, from <see cref="Errors"/>.</summary>
     public IReadOnlyDictionary<string, int> ErrorCodes { get; }
 
     public ContractOperation Operation(string operationId) =>
@@ -82,9 +89,13 @@ public sealed class OpenApiContract
             }
         }
 
-        var errorCodes = System.Text.RegularExpressions.Regex.Matches(document.Info.Description ?? "", @"^\s*\| `([A-Z_]+)` \| (\d{3}) \|", System.Text.RegularExpressions.RegexOptions.Multiline)
-            .ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
-        return new OpenApiContract(filePath, operations, errorCodes);
+        var errors = (json["x-error-codes"]?.AsArray() ?? throw new InvalidOperationException($"{filePath} has no x-error-codes"))
+            .Select(e => new ContractErrorCode(e!["code"]!.GetValue<string>(), e["status"]!.GetValue<int>(), e["title"]!.GetValue<string>()))
+            .ToList();
+        var traceIdName = json["components"]!["responses"]!.AsObject().SelectMany(r => r.Value!["headers"]?.AsObject() ?? [])
+            .First(h => h.Value!["$ref"]?.GetValue<string>() == "#/components/headers/TraceId").Key;
+        var traceIdPattern = json["components"]!["headers"]!["TraceId"]!["schema"]!["pattern"]!.GetValue<string>();
+        return new OpenApiContract(filePath, operations, errors) { TraceIdHeader = new(traceIdName, new System.Text.RegularExpressions.Regex(traceIdPattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant)) };
     }
 
     private static Json.Schema.JsonSchema? SchemaFor(JsonNode? schema, JsonObject definitions)

@@ -77,16 +77,32 @@ public sealed class ContractValidatingHandlerTests
         Assert.Contains("only 405", (await Assert.ThrowsAsync<ContractViolationException>(() =>
             SendAsync(HttpMethod.Put, Credentials, HttpStatusCode.OK, "{}"))).Message);
 
-    private static async Task SendAsync(HttpMethod method, string url, HttpStatusCode status, string body, string mediaType = "application/json")
+    [Theory]
+    [InlineData(null)]
+    [InlineData("not-a-trace-id")]
+    public async Task An_answer_without_the_contracts_trace_id_header_fails(string? traceId) =>
+        Assert.Contains("x-trace-id header is", (await Assert.ThrowsAsync<ContractViolationException>(() =>
+            SendAsync(HttpMethod.Post, Credentials, HttpStatusCode.Created, Created, traceId: traceId))).Message);
+
+    private static async Task SendAsync(HttpMethod method, string url, HttpStatusCode status, string body, string mediaType = "application/json",
+        string? traceId = "4bf92f3577b34da6a3ce929d0e0e4736")
     {
         // Canned answers are not the service's: they must not count as contract coverage.
-        using var client = new HttpClient(new ContractValidatingHandler(inner: new CannedHandler(status, body, mediaType), recordCoverage: false));
+        using var client = new HttpClient(new ContractValidatingHandler(inner: new CannedHandler(status, body, mediaType, traceId), recordCoverage: false));
         using var response = await client.SendAsync(new HttpRequestMessage(method, url));
     }
 
-    private sealed class CannedHandler(HttpStatusCode status, string body, string mediaType) : HttpMessageHandler
+    private sealed class CannedHandler(HttpStatusCode status, string body, string mediaType, string? traceId) : HttpMessageHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) });
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+            if (traceId is not null)
+            {
+                response.Headers.TryAddWithoutValidation("x-trace-id", traceId);
+            }
+
+            return Task.FromResult(response);
+        }
     }
 }

@@ -9,9 +9,9 @@ namespace Customers.Server.Apis;
 public sealed partial class CustomersV4Controller
 {
     public override async Task<ActionResult<CredentialCreated>> CreateCredential(
-        string x_auth_roles, string? idempotency_Key, string org_id, Guid customer_id, Credential body, CancellationToken cancellationToken)
+        string? idempotency_Key, string org_id, Guid customer_id, Credential body, CancellationToken cancellationToken)
     {
-        var key = IdempotencyKey.For(idempotency_Key, OperationId, customer_id.ToString(), body.Username);
+        var key = IdempotencyKeyFilter.KeyOf(HttpContext);
         var result = await _store.CreateCredentialAsync(org_id, customer_id, body.Username, key, cancellationToken);
         if (result.Outcome == CreateOutcome.Created)
         {
@@ -37,7 +37,7 @@ public sealed partial class CustomersV4Controller
     }
 
     public override async Task<ActionResult<CredentialList>> ListCredentials(
-        string x_auth_roles, string org_id, Guid customer_id, CancellationToken cancellationToken)
+        string org_id, Guid customer_id, CancellationToken cancellationToken)
     {
         var credentials = await _store.ListCredentialsAsync(org_id, customer_id, cancellationToken);
         if (credentials is null)
@@ -52,7 +52,7 @@ public sealed partial class CustomersV4Controller
     }
 
     public override async Task<IActionResult> DeleteCredential(
-        string x_auth_roles, string org_id, Guid customer_id, Guid credential_id, CancellationToken cancellationToken)
+        string org_id, Guid customer_id, Guid credential_id, CancellationToken cancellationToken)
     {
         var outcome = await _store.DeleteCredentialAsync(org_id, customer_id, credential_id, cancellationToken);
         if (outcome == DeleteCredentialOutcome.Deleted)

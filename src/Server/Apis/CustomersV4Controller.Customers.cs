@@ -9,9 +9,9 @@ namespace Customers.Server.Apis;
 public sealed partial class CustomersV4Controller
 {
     public override async Task<ActionResult<CustomerCreated>> CreateCustomer(
-        string x_auth_roles, string? idempotency_Key, string org_id, CustomerCreate body, CancellationToken cancellationToken)
+        string? idempotency_Key, string org_id, CustomerCreate body, CancellationToken cancellationToken)
     {
-        var key = IdempotencyKey.For(idempotency_Key, OperationId, body.ExternalId);
+        var key = IdempotencyKeyFilter.KeyOf(HttpContext);
         var result = await _store.CreateCustomerAsync(org_id, body.ExternalId, key, cancellationToken);
         return result.Outcome == CreateOutcome.KeyReused
             ? ErrorResponses.Result(Problems.IdempotencyKeyReused(org_id))
@@ -19,7 +19,7 @@ public sealed partial class CustomersV4Controller
     }
 
     public override async Task<ActionResult<Customer>> GetCustomer(
-        string x_auth_roles, string org_id, Guid customer_id, CancellationToken cancellationToken)
+        string org_id, Guid customer_id, CancellationToken cancellationToken)
     {
         var customer = await _store.GetCustomerAsync(org_id, customer_id, cancellationToken);
         if (customer is null)

@@ -12,7 +12,4 @@ public sealed partial class CustomersV4Controller(ICustomerStore store, ILogger<
 {
     private readonly ICustomerStore _store = store;
     private readonly ILogger _logger = logger;
-
-    /// <summary>The contract's operationId, which the generated base gives each action as its route name.</summary>
-    private string OperationId => ControllerContext.ActionDescriptor.AttributeRouteInfo!.Name!;
 }

@@ -1,3 +1,4 @@
+using Customers.Server.Contract;
 using Customers.Server.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -16,7 +17,7 @@ namespace Customers.Server.Auth;
 public sealed partial class RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOptions> grants, JwtBearerModeOptions jwt, ILogger<RoleAuthorizationFilter> logger)
     : IAsyncAuthorizationFilter
 {
-    public const string Header = "x-auth-roles";
+    public const string Header = ContractHeaders.Roles;
 
     public async Task OnAuthorizationAsync(AuthorizationFilterContext context)
     {
@@ -52,7 +53,7 @@ public sealed partial class RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOp
                 return;
             }
 
-            reference = "header.x-auth-roles";
+            reference = "header." + Header;
         }
 
         var operationId = context.ActionDescriptor.AttributeRouteInfo?.Name;

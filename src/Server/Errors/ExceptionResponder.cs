@@ -1,3 +1,4 @@
+using Customers.Server.Contract;
 using System.Diagnostics;
 using Customers.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics;
@@ -24,7 +25,7 @@ public static class ExceptionResponder
             RepositoryUnavailableException => Problems.RepositoryUnavailable(),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 Problems.PayloadTooLarge(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0),
-            BadHttpRequestException => new RequestError(400, ErrorCodes.InvalidJson, "Invalid JSON", "body",
+            BadHttpRequestException => ContractErrors.InvalidJson.At("body",
                 "The request body could not be read completely."),
             _ => Problems.Internal(Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier),
         };

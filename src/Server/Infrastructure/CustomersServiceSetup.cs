@@ -1,3 +1,4 @@
+using Customers.Server.Apis;
 using Customers.Server.Auth;
 using Customers.Server.Contract;
 using Customers.Server.Errors;
@@ -45,6 +46,7 @@ public static class CustomersServiceSetup
             {
                 mvc.Filters.Add<RoleAuthorizationFilter>();
                 mvc.Filters.Add<RequestValidationFilter>();
+                mvc.Filters.Add(new IdempotencyKeyFilter());
                 // The contract's rules are checked by ContractJsonInputFormatter and RequestValidationFilter,
                 // which know which rule failed; MVC's own DataAnnotations pass would only repeat them.
                 mvc.ModelValidatorProviders.Clear();

@@ -5,7 +5,7 @@ namespace Customers.Server.Infrastructure;
 /// <summary>Every response carries x-trace-id, the id that the logs and a 500's message use, so a caller can quote it.</summary>
 public sealed class TraceIdHeaderMiddleware(RequestDelegate next)
 {
-    public const string Header = "x-trace-id";
+    public const string Header = Contract.ContractHeaders.TraceId;
 
     public Task InvokeAsync(HttpContext context)
     {

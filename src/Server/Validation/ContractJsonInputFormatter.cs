@@ -1,3 +1,4 @@
+using Customers.Server.Contract;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -51,7 +52,7 @@ public sealed class ContractJsonInputFormatter : TextInputFormatter
             ?? request.ContentLength != 0;
         if (!canHaveBody || request.ContentLength == 0)
         {
-            return Fail(context, new RequestError(400, ErrorCodes.InvalidJson, "Invalid JSON", "body",
+            return Fail(context, ContractErrors.InvalidJson.At("body",
                 "The request body is empty; a JSON object is expected."));
         }
 
@@ -97,7 +98,7 @@ public sealed class ContractJsonInputFormatter : TextInputFormatter
         }
         catch (JsonException exception)
         {
-            return Fail(context, new RequestError(400, ErrorCodes.InvalidJson, "Invalid JSON", "body",
+            return Fail(context, ContractErrors.InvalidJson.At("body",
                 $"The request body is not valid JSON: {Where(exception)}{Reason(exception)}"));
         }
 
@@ -114,13 +115,13 @@ public sealed class ContractJsonInputFormatter : TextInputFormatter
             catch (InvalidOperationException)
             {
                 // A field name with an unpaired surrogate (\ud800) is valid JSON but not text.
-                return Fail(context, new RequestError(400, ErrorCodes.InvalidJson, "Invalid JSON", "body",
+                return Fail(context, ContractErrors.InvalidJson.At("body",
                     "The request body has a field name that is not valid Unicode text (an unpaired surrogate)."));
             }
 
             if (duplicate is not null)
             {
-                return Fail(context, new RequestError(400, ErrorCodes.DuplicateField, "Duplicate field", duplicate,
+                return Fail(context, ContractErrors.DuplicateField.At(duplicate,
                     $"{duplicate[5..]} appears more than once in the body; each field may be given once."));
             }
 
@@ -141,7 +142,7 @@ public sealed class ContractJsonInputFormatter : TextInputFormatter
 
             if (body is null)
             {
-                return Fail(context, new RequestError(400, ErrorCodes.InvalidFieldType, "Invalid field type", "body",
+                return Fail(context, ContractErrors.InvalidFieldType.At("body",
                     "The request body must be a JSON object, not null."));
             }
 
@@ -197,7 +198,7 @@ public sealed class ContractJsonInputFormatter : TextInputFormatter
         {
             if (root.ValueKind != JsonValueKind.Null)
             {
-                yield return new RequestError(400, ErrorCodes.InvalidFieldType, "Invalid field type", "body",
+                yield return ContractErrors.InvalidFieldType.At("body",
                     $"The request body must be a JSON object, not {Describe(root.ValueKind)}.");
             }
 
@@ -208,7 +209,7 @@ public sealed class ContractJsonInputFormatter : TextInputFormatter
         {
             if (!typeInfo.Properties.Any(p => p.Name == property.Name))
             {
-                yield return new RequestError(400, ErrorCodes.UnknownField, "Unknown field", $"body.{Shorten(property.Name)}",
+                yield return ContractErrors.UnknownField.At($"body.{Shorten(property.Name)}",
                     $"{Shorten(property.Name)} is not a field of this request; expected only: {string.Join(", ", typeInfo.Properties.Select(p => p.Name))}.");
             }
         }
@@ -220,11 +221,11 @@ public sealed class ContractJsonInputFormatter : TextInputFormatter
         var field = path is null ? null : typeInfo.Properties.FirstOrDefault(x => x.Name == path);
         if (field is null)
         {
-            return new RequestError(400, ErrorCodes.InvalidFieldType, "Invalid field type", "body",
+            return ContractErrors.InvalidFieldType.At("body",
                 "A field of the request body has the wrong JSON type.");
         }
 
-        return new RequestError(400, ErrorCodes.InvalidFieldType, "Invalid field type", $"body.{field.Name}",
+        return ContractErrors.InvalidFieldType.At($"body.{field.Name}",
             $"{field.Name} must be {JsonTypeOf(field.PropertyType)}.");
     }
 

@@ -1,3 +1,4 @@
+using Customers.Server.Contract;
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
@@ -42,7 +43,7 @@ public static class ContractRules
             {
                 if (value is null)
                 {
-                    return new RequestError(400, ErrorCodes.MissingField, "Missing field", reference, $"{name} is required.");
+                    return ContractErrors.MissingField.At(reference, $"{name} is required.");
                 }
 
                 continue;
@@ -56,12 +57,10 @@ public static class ContractRules
             var error = rule switch
             {
                 StringLengthAttribute length when value is string text => CheckLength(length, text, name, reference, where),
-                RegularExpressionAttribute pattern when !pattern.IsValid(value) => Broken(where, ErrorCodes.InvalidFieldFormat,
-                    "Invalid field format", reference, $"{name} does not match the pattern {pattern.Pattern}."),
+                RegularExpressionAttribute pattern when !pattern.IsValid(value) => Broken(where, ContractErrors.InvalidFieldFormat, reference, $"{name} does not match the pattern {pattern.Pattern}."),
                 PrecisUsernameAttribute when value is string text && PrecisUsernameAttribute.Problem(text) is { } problem =>
-                    Broken(where, ErrorCodes.InvalidUsername, "Invalid username", reference, problem),
-                _ when !rule.IsValid(value) => Broken(where, ErrorCodes.InvalidFieldFormat, "Invalid field",
-                    reference, $"{name} breaks the rule {rule.GetType().Name.Replace("Attribute", string.Empty)}."),
+                    Broken(where, ContractErrors.InvalidUsername, reference, problem),
+                _ when !rule.IsValid(value) => Broken(where, ContractErrors.InvalidFieldFormat, reference, $"{name} breaks the rule {rule.GetType().Name.Replace("Attribute", string.Empty)}."),
                 _ => null,
             };
             if (error is not null)
@@ -79,21 +78,20 @@ public static class ContractRules
         var characters = text.EnumerateRunes().Count();
         if (characters > rule.MaximumLength)
         {
-            return Broken(where, ErrorCodes.FieldTooLong, "Field too long", reference,
+            return Broken(where, ContractErrors.FieldTooLong, reference,
                 $"{name} must be at most {rule.MaximumLength} characters; it has {characters}.");
         }
 
         if (characters < rule.MinimumLength)
         {
-            return Broken(where, ErrorCodes.FieldTooShort, "Field too short", reference,
+            return Broken(where, ContractErrors.FieldTooShort, reference,
                 $"{name} must be at least {rule.MinimumLength} character{(rule.MinimumLength == 1 ? string.Empty : "s")}; it has {characters}.");
         }
 
         return null;
     }
 
-    private static RequestError Broken(string where, string bodyCode, string title, string reference, string message) =>
-        where == "body"
-            ? new RequestError(400, bodyCode, title, reference, message)
-            : new RequestError(400, ErrorCodes.InvalidParameter, "Invalid parameter", reference, message);
+    // A parameter's broken rule is INVALID_PARAMETER whatever the rule; a body field's names the rule.
+    private static RequestError Broken(string where, ContractError bodyError, string reference, string message) =>
+        (where == "body" ? bodyError : ContractErrors.InvalidParameter).At(reference, message);
 }

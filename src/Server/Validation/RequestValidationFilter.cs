@@ -1,3 +1,4 @@
+using Customers.Server.Contract;
 using Customers.Server.Errors;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Controllers;
@@ -93,11 +94,11 @@ public sealed class RequestValidationFilter : IActionFilter, IOrderedFilter
         var shown = attempted is null ? string.Empty : $"; got '{(attempted.Length > 64 ? attempted[..64] + "…" : attempted)}'";
         if (parameter?.ParameterType == typeof(Guid))
         {
-            return new RequestError(400, ErrorCodes.InvalidUuid, "Invalid uuid", $"path.{key}",
+            return ContractErrors.InvalidUuid.At($"path.{key}",
                 $"{key} must be a uuid such as 123e4567-e89b-12d3-a456-556642440000{shown}.");
         }
 
-        return new RequestError(400, ErrorCodes.InvalidParameter, "Invalid parameter", $"path.{key}",
+        return ContractErrors.InvalidParameter.At($"path.{key}",
             $"{key} is not valid{shown}.");
     }
 }

@@ -17,7 +17,7 @@ public sealed class PrecisTablesTests
         Skip.If(!File.Exists(Path.Combine(Ucd, "UnicodeData.txt")) && !ci,
             $"SKIPPED, NO UNICODE DATA: {Ucd} is missing (apt-get install unicode-data; CI installs it)");
 
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var committed = Path.Combine(root, "src", "Shared", "Precis", "PrecisTables.cs");
         var expected = await File.ReadAllTextAsync(committed);
         var copy = Path.Combine(Path.GetTempPath(), $"precis-{Guid.NewGuid():N}");
@@ -37,16 +37,5 @@ public sealed class PrecisTablesTests
         var generated = await File.ReadAllTextAsync(Path.Combine(copy, "src", "Shared", "Precis", "PrecisTables.cs"));
         Directory.Delete(copy, recursive: true);
         Assert.True(expected == generated, "src/Shared/Precis/PrecisTables.cs differs from the generator's output: run build/unicode/generate-precis-tables.py");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Customers.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (Customers.slnx) is not above the test's folder.");
     }
 }

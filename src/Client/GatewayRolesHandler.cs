@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Options;
+
+namespace Customers.Client;
+
+/// <summary>
+/// Sends <see cref="CustomerCredentialsClientOptions.Roles"/> as the contract's gateway-roles
+/// security scheme says (its header, <c>x-auth-roles</c>): security is not a parameter of the
+/// generated interface, so it travels on every request from here.
+/// </summary>
+internal sealed class GatewayRolesHandler(IOptionsMonitor<CustomerCredentialsClientOptions> options) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Remove(ContractHeaders.Roles);
+        request.Headers.TryAddWithoutValidation(ContractHeaders.Roles, options.CurrentValue.Roles);
+        return base.SendAsync(request, cancellationToken);
+    }
+}
