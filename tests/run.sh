@@ -2,7 +2,8 @@
 # The whole test suite, as the README's test command and CI run it:
 #   builds everything in Release (warnings are errors), runs every xunit project, packs the client
 #   and runs what consumes the package (consumer tests, sample, trimmed publish), checks that the
-#   tests made the service answer every documented status, lints the contract, then runs the
+#   tests made the service answer every documented status, lints the contract (Spectral, Redocly),
+#   checks it for breaking changes against the released one, then runs the
 #   generation checks, and ends with one line "N passed, N failed" totalling all of them.
 # Exits non-zero when anything failed or did not run.
 set -uo pipefail
@@ -81,6 +82,9 @@ echo "== the contract: status coverage and lint"
 dotnet test tests/Customers.ContractCoverage.Tests -c Release -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | show
 check "Spectral finds nothing in the contract" bash build/spectral/lint.sh
 check "each project lint rule fires on a contract that breaks it" bash build/spectral/check-rules.sh
+check "Redocly's recommended ruleset finds nothing in the contract" bash build/redocly/lint.sh
+check "the package version is raised as far as the contract changed since its last release" bash build/contract-diff/check-release.sh
+check "the breaking-change check tells each kind of contract change apart, and the version rule follows it" bash build/contract-diff/check-cases.sh
 
 projects=$(find tests -name '*.Tests.csproj' | wc -l)
 reports=$(find "$results" -name '*.trx' | wc -l)
