@@ -135,6 +135,36 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         Assert.Single((await ExpectAsync(Get(Credentials(customer)), 200)).GetProperty("credentials").EnumerateArray());
     }
 
+    /// <summary>The fingerprint is the parsed request: white space, escapes, an explicit null and the uuid's letter case do not count.</summary>
+    [Fact]
+    public async Task An_idempotent_create_is_replayed_for_the_same_request_written_otherwise()
+    {
+        var customer = await CreateCustomerAsync();
+        var key = Guid.NewGuid().ToString();
+        var first = await ExpectAsync(Post(Credentials(customer), """{"username":"same@example.com"}""", key), 201);
+
+        foreach (var (path, body) in new[]
+        {
+            (Credentials(customer), "{ \"username\" :\n  \"same@example.com\" }"),
+            (Credentials(customer), """{"username":"same\u0040example.com"}"""),
+            (Credentials(customer).Replace(customer.ToString(), customer.ToString().ToUpperInvariant(), StringComparison.Ordinal), """{"username":"same@example.com"}"""),
+        })
+        {
+            var replay = await ExpectAsync(Post(path, body, key), 201);
+            Assert.Equal(first.GetProperty("id").GetGuid(), replay.GetProperty("id").GetGuid());
+        }
+
+        var customerKey = Guid.NewGuid().ToString();
+        var created = await ExpectAsync(Post($"/v4/orgs/{Org}/customers", "{}", customerKey), 201);
+        var again = await ExpectAsync(Post($"/v4/orgs/{Org}/customers", """{"external_id":null}""", customerKey), 201);
+        Assert.Equal(created.GetProperty("id").GetGuid(), again.GetProperty("id").GetGuid());
+        Assert.Single((await ExpectAsync(Get(Credentials(customer)), 200)).GetProperty("credentials").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_malformed_idempotency_key_answers_400_before_the_customer_is_looked_up() =>
+        await ExpectErrorAsync(Post(Credentials(Guid.NewGuid()), """{"username":"k@example.com"}""", "two words"), 400, "INVALID_PARAMETER", "header.idempotency-key");
+
     [Fact]
     public async Task Unsupported_methods_and_media_types_are_refused()
     {
@@ -165,7 +195,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
 
     public static TheoryData<string> ContractOperations => new(Customers.ContractChecks.OpenApiContract.Default.Operations.Select(o => o.OperationId));
 
-    /// <summary>A new operation in the contract fails here until the fake serves it too (its routes are its own).</summary>
+    /// <summary>A new operation in the contract fails here until the fake's state machine serves it too (routes come from the contract).</summary>
     [Theory]
     [MemberData(nameof(ContractOperations))]
     public async Task Every_operation_of_the_contract_is_served(string operationId)
