@@ -3,7 +3,10 @@
 # repository (tracked files only):
 #   - a no-op build does not run NSwag again; a changed template or contract does;
 #   - renaming a property in the contract breaks the build of the server and of the client;
-#   - a broken contract fails the build with NSwag's message naming the file.
+#   - a broken contract fails the build with NSwag's message naming the file;
+#   - a request constraint that nothing enforces, or an error table that disagrees with
+#     x-error-codes, fails the build naming what;
+#   - a field added to the contract is part of the idempotency fingerprint with no code.
 # Prints one line per check ("PASS name" / "FAIL name") and, last, "N passed, N failed".
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -45,7 +48,7 @@ else
 fi
 
 # Rename username -> login in the contract: both sides must stop compiling until the code follows.
-sed -i 's/\busername\b/login/g' "$work/repo/openapi/customers-v4.yaml"
+sed -i 's/\busername\b/login/g; s/precis-login-casemapped/precis-username-casemapped/' "$work/repo/openapi/customers-v4.yaml"
 for side in Server Client; do
   log="$work/rename-$side.log"
   if build "src/$side/Customers.$side.csproj" "$log"; then
@@ -66,6 +69,75 @@ elif grep -q "customers-v4.yaml.*error.*NSwag could not generate client code" "$
   pass "a broken contract fails the build with NSwag's message"
 else
   fail "a broken contract fails the build with NSwag's message" "$log"
+fi
+
+# The build refuses a request constraint that nothing would enforce, naming the schema and keyword.
+copy_repo
+python3 - "$work/repo/openapi/customers-v4.yaml" <<'PY'
+import sys
+p = sys.argv[1]; s = open(p).read()
+old = "          format: precis-username-casemapped\n"
+assert old in s
+open(p, "w").write(s.replace(old, old + "          default: someone@example.com\n", 1))
+PY
+log="$work/unenforced.log"
+if build src/Server/Customers.Server.csproj "$log"; then
+  fail "a request constraint the templates do not enforce fails the build" "$log"
+elif grep -q "error CODEGEN: schema Credential.username: keyword 'default' is not turned into validation" "$log"; then
+  pass "a request constraint the templates do not enforce fails the build, naming schema and keyword"
+else
+  fail "a request constraint the templates do not enforce fails the build, naming schema and keyword" "$log"
+fi
+
+# The error table in the description is for people; x-error-codes is the vocabulary. They must agree.
+copy_repo
+sed -i 's/^    | `USERNAME_TAKEN` | 409 |/    | `USERNAME_TAKEN` | 410 |/' "$work/repo/openapi/customers-v4.yaml"
+log="$work/table.log"
+if build src/Server/Customers.Server.csproj "$log"; then
+  fail "an error table that disagrees with x-error-codes fails the build" "$log"
+elif grep -q "error CODEGEN: info.description: the error table lacks the row | \`USERNAME_TAKEN\` | 409 |" "$log"; then
+  pass "an error table that disagrees with x-error-codes fails the build"
+else
+  fail "an error table that disagrees with x-error-codes fails the build" "$log"
+fi
+
+# A field added to the contract is part of the idempotency fingerprint with no code: the same key
+# with a body that differs only in the new field is another request (409), the same body a replay.
+copy_repo
+python3 - "$work/repo/openapi/customers-v4.yaml" <<'PY'
+import sys
+p = sys.argv[1]; s = open(p).read()
+old = "      required: [username]\n      properties:\n"
+assert old in s
+new = old + "        display_name:\n          type: string\n          maxLength: 40\n          description: A name to show\n"
+open(p, "w").write(s.replace(old, new, 1))
+PY
+log="$work/fingerprint.log"
+if dotnet build "$work/repo/src/Server/Customers.Server.csproj" -c Release -nologo -v:q >"$log" 2>&1; then
+  data=$(mktemp -d)
+  (cd "$data" && ASPNETCORE_URLS=http://127.0.0.1:0 \
+    ConnectionStrings__Sqlite="Data Source=$data/customers.db" exec dotnet "$work/repo/src/Server/bin/Release/net10.0/Customers.Server.dll") >"$data/out.log" 2>&1 &
+  server=$!
+  base=
+  for _ in $(seq 1 300); do
+    base=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$data/out.log" | head -n 1 | sed 's/Now listening on: //')
+    [ -n "$base" ] && curl -sf "$base/health/ready" >/dev/null && break
+    sleep 0.1
+  done
+  post() { curl -s -o /dev/null -w '%{http_code}' -X POST -H 'x-auth-roles: API_KEY' -H 'Content-Type: application/json' -H "Idempotency-Key: $2" -d "$3" "$base$1"; }
+  customer=$(curl -s -X POST -H 'x-auth-roles: API_KEY' -H 'Content-Type: application/json' -d '{}' "$base/v4/orgs/telco/customers" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  path=/v4/orgs/telco/customers/$customer/credentials
+  statuses="$(post "$path" k1 '{"username":"new@example.com","display_name":"A"}') $(post "$path" k1 '{"username":"new@example.com","display_name":"B"}') $(post "$path" k1 '{"username":"new@example.com","display_name":"A"}')"
+  kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+  cat "$data/out.log" >>"$log"; rm -rf "$data"
+  if [ "$statuses" = "201 409 201" ]; then
+    pass "a field added to the contract changes the idempotency fingerprint (201, 409 for the other value, 201 replay)"
+  else
+    echo "statuses: $statuses" >>"$log"
+    fail "a field added to the contract changes the idempotency fingerprint (expected 201 409 201)" "$log"
+  fi
+else
+  fail "a contract with a new optional field builds" "$log"
 fi
 
 echo "$passed passed, $failed failed"
