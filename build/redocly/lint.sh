@@ -9,11 +9,8 @@ args=()
 for a in "$@"; do [ -e "$a" ] && a=$(realpath "$a"); args+=("$a"); done
 cd "$(dirname "$0")"
 [ ${#args[@]} -gt 0 ] || args=(../../openapi/customers-v4.yaml)
-# Install (again) when node_modules is missing or older than the lock file. npm writes
-# node_modules/.package-lock.json last, so an interrupted install is redone too.
-if [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
-fi
+source ../node-tool.sh
+install_node_tool
 # Nothing leaves the machine at lint time: no usage data (telemetry, also `telemetry: off` in
 # redocly.yaml) and no look-up of the latest version on the npm registry (update notice).
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true

@@ -8,10 +8,7 @@ args=()
 for a in "$@"; do [ -e "$a" ] && a=$(realpath "$a"); args+=("$a"); done
 cd "$(dirname "$0")"
 [ ${#args[@]} -gt 0 ] || args=(../../openapi/customers-v4.yaml)
-# Install (again) when node_modules is missing or older than the lock file. npm writes
-# node_modules/.package-lock.json last, so an interrupted install is redone too.
-if [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
-fi
+source ../node-tool.sh
+install_node_tool
 # --no: never fetch a package named "spectral" if the local install is somehow missing.
 npx --no --loglevel=error spectral lint "${args[@]}" --ruleset ../../openapi/.spectral.yaml --fail-severity=warn
