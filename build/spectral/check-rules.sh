@@ -25,6 +25,9 @@ broken("error-response-has-body", "$ref: '#/components/responses/ServiceUnavaila
 broken("error-response-uses-error-schema", "$ref: '#/components/schemas/ErrorResponse'", "$ref: '#/components/schemas/Customer'")
 broken("method-not-allowed-has-no-body", "    MethodNotAllowed:\n",
        "    MethodNotAllowed:\n      content:\n        text/plain:\n          schema: {type: string}\n          example: GET, POST\n")
+broken("error-codes-are-data", "  - code: INVALID_JSON\n    status: 400\n", "  - code: INVALID_JSON\n    status: '400'\n")
+broken("responses-carry-trace-id", "          description: Customer created\n          headers:\n            x-trace-id:\n",
+       "          description: Customer created\n          headers:\n            x-request-id:\n")
 PY
 
 findings=$(bash "$here/lint.sh" --format text "$work"/*.yaml 2>&1)
