@@ -37,6 +37,8 @@ public sealed partial class ContractModel
 
     public string IdempotencyKeyHeader { get; private set; } = "";
 
+    public string TenantParameter { get; private set; } = "";
+
     /// <summary>What is wrong with the vocabulary itself (each one fails the build).</summary>
     public List<string> Problems { get; } = [];
 
@@ -122,6 +124,9 @@ public sealed partial class ContractModel
         var idempotency = (Root["components"]?["parameters"]?.AsObject() ?? []).Select(p => p.Value!.AsObject())
             .FirstOrDefault(p => p["x-idempotency-key"]?.GetValue<bool>() == true && p["in"]?.GetValue<string>() == "header");
         IdempotencyKeyHeader = idempotency?["name"]?.GetValue<string>() ?? throw new ContractException("components.parameters has no header parameter marked x-idempotency-key: true");
+        var tenant = (Root["components"]?["parameters"]?.AsObject() ?? []).Select(p => p.Value!.AsObject())
+            .FirstOrDefault(p => p["x-tenant"]?.GetValue<bool>() == true && p["in"]?.GetValue<string>() == "path");
+        TenantParameter = tenant?["name"]?.GetValue<string>() ?? throw new ContractException("components.parameters has no path parameter marked x-tenant: true (the organization)");
     }
 
     private void ReadOperations()

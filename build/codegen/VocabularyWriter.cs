@@ -80,6 +80,8 @@ public static class VocabularyWriter
         code.Append(CultureInfo.InvariantCulture, $"    public const string Roles = {Literal(contract.RolesHeader)};\n\n");
         code.Append(CultureInfo.InvariantCulture, $"    public const string TraceId = {Literal(contract.TraceIdHeader)};\n\n");
         code.Append(CultureInfo.InvariantCulture, $"    public const string IdempotencyKey = {Literal(contract.IdempotencyKeyHeader)};\n}}\n\n");
+        code.Append(CultureInfo.InvariantCulture, $"/// <summary>The path parameter that names the tenant, the organization (x-tenant).</summary>\n{Generated}\n{access} static class ContractTenancy\n{{\n");
+        code.Append(CultureInfo.InvariantCulture, $"    public const string Parameter = {Literal(contract.TenantParameter)};\n}}\n\n");
     }
 
     private static void Operations(StringBuilder code, ContractModel contract)

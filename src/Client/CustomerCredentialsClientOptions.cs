@@ -6,8 +6,18 @@ public sealed class CustomerCredentialsClientOptions
     /// <summary>The service's address, for example <c>https://customers.example.com/</c>. Required.</summary>
     public Uri? BaseAddress { get; set; }
 
-    /// <summary>The value of the <c>x-auth-roles</c> header on every call: comma-separated role names.</summary>
+    /// <summary>
+    /// The value of the <c>x-auth-roles</c> header on every call (gateway mode): comma-separated role
+    /// names. Not needed with <see cref="AccessTokenSource"/>: a service in JWT mode ignores it.
+    /// </summary>
     public string Roles { get; set; } = "API_KEY";
+
+    /// <summary>
+    /// For a service in JWT mode: returns the Bearer token to send, called on every attempt, so that a
+    /// retry sends a token that your source has refreshed (cache and refresh tokens in the source, as
+    /// identity libraries do). Set it in code; it cannot come from configuration.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string>>? AccessTokenSource { get; set; }
 
     /// <summary>How long one attempt may take before it is abandoned (and retried where that is safe).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -34,7 +34,8 @@ public static class CustomerCredentialsServiceCollectionExtensions
     {
         services.AddOptions<CustomerCredentialsClientOptions>()
             .Validate(o => o.BaseAddress is { IsAbsoluteUri: true }, "CustomerCredentialsClientOptions.BaseAddress must be an absolute URI.")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Roles), "CustomerCredentialsClientOptions.Roles must name at least one role.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Roles) || o.AccessTokenSource is not null,
+                "CustomerCredentialsClientOptions.Roles must name at least one role, unless an AccessTokenSource is set (JWT mode).")
             .Validate(o => o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout > TimeSpan.FromMilliseconds(1), "CustomerCredentialsClientOptions timeouts must be positive.");
         services.AddTransient(provider => new CustomerCredentialsClient(provider.GetRequiredService<ICustomersApi>()));
 
@@ -70,6 +71,8 @@ public static class CustomerCredentialsServiceCollectionExtensions
                 return options.MaxRetryAttempts > 0 && request is not null && IsSafeToRepeat(request) ? transient(args) : ValueTask.FromResult(false);
             };
         });
+        // Added after the resilience handler, so inside it: asked again on every attempt.
+        builder.AddHttpMessageHandler(provider => new BearerTokenHandler(provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>()));
         return builder;
     }
 

@@ -12,7 +12,11 @@ internal sealed class GatewayRolesHandler(IOptionsMonitor<CustomerCredentialsCli
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Headers.Remove(ContractHeaders.Roles);
-        request.Headers.TryAddWithoutValidation(ContractHeaders.Roles, options.CurrentValue.Roles);
+        if (!string.IsNullOrWhiteSpace(options.CurrentValue.Roles))
+        {
+            request.Headers.TryAddWithoutValidation(ContractHeaders.Roles, options.CurrentValue.Roles);
+        }
+
         return base.SendAsync(request, cancellationToken);
     }
 }

@@ -169,4 +169,22 @@ public sealed class CredentialsTests(SharedService service) : IClassFixture<Shar
         Assert.Matches("^[0-9a-f]{32}$", ok.Headers.GetValues("x-trace-id").Single());
         Assert.Matches("^[0-9a-f]{32}$", notFound.Headers.GetValues("x-trace-id").Single());
     }
+
+    [Fact]
+    public async Task A_customer_at_the_credential_limit_gets_409_until_one_is_deleted()
+    {
+        await using var limited = new ServiceFactory(new() { ["Storage:MaxCredentialsPerCustomer"] = "2" });
+        using var client = limited.CreateClient("API_KEY");
+        var customerId = await Api.CreateCustomerAsync(client);
+        var first = await Api.CreateCredentialAsync(client, customerId, "one@example.com");
+        await Api.CreateCredentialAsync(client, customerId, "two@example.com");
+
+        using var over = await client.PostAsync(Api.Credentials(customerId), Api.Json("""{"username":"three@example.com"}"""));
+        var error = await Api.AssertErrorAsync(over, HttpStatusCode.Conflict, "CREDENTIAL_LIMIT_REACHED", "path.customer_id");
+        Assert.Contains("2 credentials", error.GetProperty("message").GetString());
+
+        using var deleted = await client.DeleteAsync($"{Api.Credentials(customerId)}/{first.GetProperty("id").GetGuid()}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await Api.CreateCredentialAsync(client, customerId, "three@example.com");
+    }
 }

@@ -12,8 +12,9 @@ public sealed class StartupConfigurationTests
     [InlineData("ConnectionStrings__Sqlite", "Data Source=/proc/customers/customers.db", "ConnectionStrings:Sqlite names /proc/customers/customers.db, which cannot be written")]
     [InlineData("ConnectionStrings__Sqlite", "Data Source=:memory:", "ConnectionStrings:Sqlite must name a file")]
     [InlineData("Storage__Provider", "Postgres", "ConnectionStrings:Postgres is empty")]
-    [InlineData("Authentication__Jwt__Issuer", "https://login.example.test", "Authentication:Jwt needs both Issuer and SigningKey")]
-    [InlineData("Authentication__Jwt__SigningKey", "a-signing-key-of-at-least-32-bytes!!", "only SigningKey is set")]
+    [InlineData("Authentication__Jwt__Issuer", "https://login.example.test", "Authentication:Jwt needs an identity provider")]
+    [InlineData("Authentication__Jwt__Authority", "https://login.example.test", "Authentication:Jwt:Audience is required")]
+    [InlineData("Authentication__Jwt__SigningKey", "a-signing-key-of-at-least-32-bytes!!", "Authentication:Jwt:Audience is required")]
     public async Task Invalid_configuration_stops_the_service_with_a_one_line_reason(string variable, string value, string reason)
     {
         var (exitCode, output) = await RunServiceAsync(new() { [variable] = value });
@@ -38,10 +39,24 @@ public sealed class StartupConfigurationTests
     [Fact]
     public async Task A_jwt_signing_key_shorter_than_32_bytes_is_refused()
     {
-        var (exitCode, output) = await RunServiceAsync(new() { ["Authentication__Jwt__Issuer"] = "https://login.example.test", ["Authentication__Jwt__SigningKey"] = "too-short" });
+        var (exitCode, output) = await RunServiceAsync(new()
+        {
+            ["Authentication__Jwt__Issuer"] = "https://login.example.test", ["Authentication__Jwt__SigningKey"] = "too-short", ["Authentication__Jwt__Audience"] = "customers-api",
+        });
 
         Assert.Equal(78, exitCode);
         Assert.Contains("Authentication:Jwt:SigningKey must be at least 32 bytes", output);
+    }
+
+    [Theory]
+    [InlineData("http://login.example.test", "must be an https URL (http only on a loopback address)")]
+    [InlineData("not a url", "must be an https URL")]
+    public async Task An_identity_provider_is_reached_over_https_except_on_loopback(string authority, string reason)
+    {
+        var (exitCode, output) = await RunServiceAsync(new() { ["Authentication__Jwt__Authority"] = authority, ["Authentication__Jwt__Audience"] = "customers-api" });
+
+        Assert.Equal(78, exitCode);
+        Assert.Contains(reason, output);
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed partial class CustomersV4Controller
             }),
             CreateOutcome.CustomerNotFound => ErrorResponses.Result(Problems.CustomerNotFound(org_id, customer_id)),
             CreateOutcome.KeyReused => ErrorResponses.Result(Problems.IdempotencyKeyReused(org_id)),
+            CreateOutcome.CredentialLimitReached => ErrorResponses.Result(Problems.CredentialLimitReached(customer_id, _limits.Value.MaxCredentialsPerCustomer)),
             _ => ErrorResponses.Result(Problems.UsernameTaken(org_id)),
         };
     }

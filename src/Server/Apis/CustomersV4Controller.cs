@@ -1,5 +1,6 @@
 using Customers.Server.Storage;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Customers.Server.Apis;
 
@@ -8,8 +9,9 @@ namespace Customers.Server.Apis;
 /// DTOs and documented statuses come from openapi/customers-v4.yaml. One partial file per tag.
 /// </summary>
 [ApiController]
-public sealed partial class CustomersV4Controller(ICustomerStore store, ILogger<CustomersV4Controller> logger) : Contract.CustomersV4ControllerBase
+public sealed partial class CustomersV4Controller(ICustomerStore store, IOptions<StorageOptions> limits, ILogger<CustomersV4Controller> logger) : Contract.CustomersV4ControllerBase
 {
     private readonly ICustomerStore _store = store;
+    private readonly IOptions<StorageOptions> _limits = limits;
     private readonly ILogger _logger = logger;
 }

@@ -8,11 +8,13 @@ using Microsoft.Extensions.Options;
 namespace Customers.Server.Auth;
 
 /// <summary>
-/// Checks the caller's roles against the configured grants before anything else about the request
-/// is looked at: no roles (or, in JWT mode, no valid token) is 401, roles without a grant for the
-/// operation is 403. The roles come from x-auth-roles, set by the gateway, or in JWT mode from the
-/// token. The operation is the route name, which the generated controller base sets to the
-/// operationId. An endpoint without an operationId is granted to nobody.
+/// Checks the caller before anything else about the request is looked at: no roles (or, in JWT
+/// mode, no valid token) is 401, roles without a grant for the operation 403 ROLE_NOT_PERMITTED,
+/// an organization the caller is not bound to 403 ORG_NOT_PERMITTED. The roles come from
+/// x-auth-roles, set by the gateway, or in JWT mode from the token, which also names the caller's
+/// organizations; in both modes a role may be limited to organizations in configuration. The
+/// operation is the route name, which the generated controller base sets to the operationId. An
+/// endpoint without an operationId is granted to nobody.
 /// </summary>
 public sealed partial class RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOptions> grants, JwtBearerModeOptions jwt, ILogger<RoleAuthorizationFilter> logger)
     : IAsyncAuthorizationFilter
@@ -23,6 +25,7 @@ public sealed partial class RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOp
     {
         var http = context.HttpContext;
         IReadOnlyList<string> roles;
+        IReadOnlySet<string>? tokenOrgs = null;
         string reference;
         if (jwt.IsConfigured)
         {
@@ -42,6 +45,7 @@ public sealed partial class RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOp
 
             http.User = result.Principal;
             roles = result.Principal.FindAll(jwt.RolesClaim).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
+            tokenOrgs = result.Principal.FindAll(jwt.OrgsClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
             reference = "header.authorization";
         }
         else
@@ -58,9 +62,17 @@ public sealed partial class RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOp
 
         var operationId = context.ActionDescriptor.AttributeRouteInfo?.Name;
         var options = grants.CurrentValue;
-        if (operationId is null || !roles.Any(role => options.IsGranted(role, operationId)))
+        var granted = operationId is null ? [] : roles.Where(role => options.IsGranted(role, operationId)).ToList();
+        if (granted.Count == 0)
         {
             context.Result = ErrorResponses.Result(Problems.RoleNotPermitted(roles, operationId ?? "this operation", reference));
+            return;
+        }
+
+        if (context.RouteData.Values.TryGetValue(ContractTenancy.Parameter, out var value) && value is string org
+            && (tokenOrgs?.Contains(org) == false || !granted.Any(role => options.Covers(role, org))))
+        {
+            context.Result = ErrorResponses.Result(Problems.OrgNotPermitted());
         }
     }
 

@@ -1,10 +1,13 @@
 namespace Customers.Server.Auth;
 
 /// <summary>
-/// Which role may call which operation. Keys are role names as the gateway sends them in
-/// x-auth-roles; values are operationIds from the contract, or "*" for every operation.
-/// When nothing is configured, API_KEY is granted every operation.
-/// Configuration: Authorization:Grants:ROLE:0=operationId (env: Authorization__Grants__ROLE__0).
+/// Which role may call which operation, and on which organizations. Keys are role names as the
+/// gateway sends them in x-auth-roles (or as a token's roles claim has them); values of
+/// <see cref="Grants"/> are operationIds from the contract, or "*" for every operation. When nothing
+/// is configured, API_KEY is granted every operation.
+/// Configuration: Authorization:Grants:ROLE:0=operationId (env: Authorization__Grants__ROLE__0),
+/// Authorization:Orgs:ROLE:0=telco to limit a role to organizations; a role without an Orgs entry
+/// covers every organization.
 /// </summary>
 public sealed class RoleGrantsOptions
 {
@@ -13,6 +16,8 @@ public sealed class RoleGrantsOptions
     public const string AnyOperation = "*";
 
     public Dictionary<string, string[]> Grants { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, string[]> Orgs { get; set; } = new(StringComparer.Ordinal);
 
     public bool IsGranted(string role, string operationId)
     {
@@ -24,4 +29,8 @@ public sealed class RoleGrantsOptions
         return Grants.TryGetValue(role, out var operations)
             && operations.Any(o => o == AnyOperation || string.Equals(o, operationId, StringComparison.Ordinal));
     }
+
+    /// <summary>Whether the role's grant reaches <paramref name="orgId"/>: every organization unless the role is limited.</summary>
+    public bool Covers(string role, string orgId) =>
+        !Orgs.TryGetValue(role, out var orgs) || orgs.Contains(orgId, StringComparer.Ordinal);
 }

@@ -21,6 +21,10 @@ public static class Problems
     public static RequestError RoleNotPermitted(IEnumerable<string> roles, string operationId, string reference) => ContractErrors.RoleNotPermitted.At(
         reference, $"None of the roles [{string.Join(", ", roles.Take(5).Select(r => r.Length > 32 ? r[..32] + "…" : r))}] is granted {operationId}.");
 
+    // Says nothing about the organization: not whether it exists, nor who may act on it.
+    public static RequestError OrgNotPermitted() => ContractErrors.OrgNotPermitted.At(
+        "path." + ContractTenancy.Parameter, "The caller may not act on this organization.");
+
     public static RequestError CustomerNotFound(string orgId, Guid customerId) => ContractErrors.CustomerNotFound.At(
         "path.customer_id", $"Customer {customerId} does not exist in organization {orgId}.");
 
@@ -31,6 +35,9 @@ public static class Problems
 
     public static RequestError UsernameTaken(string orgId) => ContractErrors.UsernameTaken.At(
         "body.username", $"The username is already used in organization {orgId}.");
+
+    public static RequestError CredentialLimitReached(Guid customerId, int limit) => ContractErrors.CredentialLimitReached.At(
+        "path.customer_id", $"Customer {customerId} holds {limit} credentials, the most a customer may hold; delete one first.");
 
     public static RequestError IdempotencyKeyReused(string orgId) => ContractErrors.IdempotencyKeyReused.At(
         "header.idempotency-key", $"The Idempotency-Key was already used in organization {orgId} for a different request.");

@@ -1,3 +1,4 @@
+using System.Text;
 using Customers.Server.Auth;
 using Customers.Server.Storage;
 using Customers.Server.Storage.Sqlite;
@@ -54,20 +55,50 @@ public static class ConfigurationProblems
             : SqliteProblem(configuration, contentRoot);
     }
 
-    // Half a JWT configuration must not fall back to trusting x-auth-roles, and a short key would
+    // Half a JWT configuration must not fall back to trusting x-auth-roles, and a mistake must not
     // only show as every token refused.
     private static string? JwtProblem(JwtBearerModeOptions jwt)
     {
-        var issuer = !string.IsNullOrWhiteSpace(jwt.Issuer);
-        var key = !string.IsNullOrWhiteSpace(jwt.SigningKey);
-        if (issuer != key)
+        if (!jwt.IsConfigured)
         {
-            return "Authentication:Jwt needs both Issuer and SigningKey (or neither, for the x-auth-roles gateway mode); only "
-                + (issuer ? "Issuer" : "SigningKey") + " is set.";
+            return null;
         }
 
-        return key && System.Text.Encoding.UTF8.GetByteCount(jwt.SigningKey!) < 32
-            ? "Authentication:Jwt:SigningKey must be at least 32 bytes (HS256)."
+        var key = !string.IsNullOrWhiteSpace(jwt.SigningKey);
+        if (jwt.UsesIdentityProvider && key)
+        {
+            return "Authentication:Jwt takes an identity provider (Authority or MetadataAddress) or a SigningKey (development only), not both.";
+        }
+
+        if (!jwt.UsesIdentityProvider && !key)
+        {
+            return "Authentication:Jwt needs an identity provider: Authority (or MetadataAddress) of its OpenID Connect discovery document.";
+        }
+
+        if (string.IsNullOrWhiteSpace(jwt.Audience))
+        {
+            return "Authentication:Jwt:Audience is required in JWT mode: the name of this API in the tokens' aud claim.";
+        }
+
+        if (jwt.UsesIdentityProvider)
+        {
+            var address = jwt.MetadataAddress ?? jwt.Authority!;
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && AuthenticationSetup.IsLoopback(address))))
+            {
+                return $"Authentication:Jwt:{(jwt.MetadataAddress is null ? "Authority" : "MetadataAddress")} must be an https URL (http only on a loopback address); it is '{address}'.";
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(jwt.Issuer))
+        {
+            return "Authentication:Jwt:SigningKey needs Authentication:Jwt:Issuer too.";
+        }
+        else if (Encoding.UTF8.GetByteCount(jwt.SigningKey!) < 32)
+        {
+            return "Authentication:Jwt:SigningKey must be at least 32 bytes (HS256).";
+        }
+
+        return jwt.KeyRefreshInterval <= TimeSpan.Zero || jwt.KeysMaxAge <= TimeSpan.Zero || jwt.ClockSkew < TimeSpan.Zero || jwt.ClockSkew > TimeSpan.FromMinutes(5)
+            ? "Authentication:Jwt:KeyRefreshInterval and KeysMaxAge must be positive, ClockSkew from 0 to 00:05:00."
             : null;
     }
 

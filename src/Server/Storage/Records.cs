@@ -15,6 +15,9 @@ public enum CreateOutcome
     KeyReused,
     CustomerNotFound,
     UsernameTaken,
+
+    /// <summary>The customer holds <see cref="StorageOptions.MaxCredentialsPerCustomer"/> credentials already; nothing was created.</summary>
+    CredentialLimitReached,
 }
 
 public sealed record CreateCustomerResult(CreateOutcome Outcome, CustomerRecord? Customer = null);

@@ -20,6 +20,13 @@ public sealed class StorageOptions
     /// process but may lose the last commits on an OS crash or power loss.
     /// </summary>
     public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
+
+    /// <summary>
+    /// The most credentials one customer may hold; one more answers 409 CREDENTIAL_LIMIT_REACHED. A
+    /// customer's logins are a handful of addresses, so 25 leaves room while keeping every list of
+    /// a customer small (README, Behaviour worth knowing).
+    /// </summary>
+    public int MaxCredentialsPerCustomer { get; set; } = 25;
 }
 
 public enum StorageProvider

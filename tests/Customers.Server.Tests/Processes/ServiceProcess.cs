@@ -44,6 +44,12 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// For the load tests that write hundreds of credentials to a few customers: without it, most of
+    /// their writes would be 409 CREDENTIAL_LIMIT_REACHED.
+    /// </summary>
+    public static readonly KeyValuePair<string, string> UnlimitedCredentials = new("Storage__MaxCredentialsPerCustomer", "1000000");
+
     /// <summary>Starts the service on a port Kestrel picks and waits until /health/ready answers 200.</summary>
     public static async Task<ServiceProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {

@@ -33,6 +33,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         var data = Directory.CreateTempSubdirectory("customers-durability-").FullName;
         List<Guid> customers = [];
         Writers writers;
+        settings[ServiceProcess.UnlimitedCredentials.Key] = ServiceProcess.UnlimitedCredentials.Value;
         await using (var service = await ServiceProcess.StartAsync(data, settings))
         {
             using var client = service.CreateClient();

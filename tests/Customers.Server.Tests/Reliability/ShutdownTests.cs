@@ -22,7 +22,11 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         int exitCode;
         TimeSpan stopping;
         // Request starts are logged, so the test can see the held requests arrive.
-        await using (var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string> { ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information" }))
+        await using (var service = await ServiceProcess.StartAsync(data, new Dictionary<string, string>
+        {
+            ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
+            [ServiceProcess.UnlimitedCredentials.Key] = ServiceProcess.UnlimitedCredentials.Value,
+        }))
         {
             using var client = service.CreateClient();
             heldCustomer = await Api.CreateCustomerAsync(client);

@@ -223,6 +223,48 @@ public abstract class CustomerStoreContract
         await host.Store.PingAsync(default);
     }
 
+    [SkippableFact]
+    public async Task A_customer_holds_at_most_the_configured_number_of_credentials()
+    {
+        var settings = await NewDatabaseAsync();
+        settings["Storage:MaxCredentialsPerCustomer"] = "3";
+        await using var host = await StoreHost.StartAsync(settings, Clock);
+        var customer = await CreateCustomerAsync(host.Store, "telco");
+        var held = new List<CredentialRecord>();
+        for (var i = 0; i < 3; i++)
+        {
+            held.Add(await CreateCredentialAsync(host.Store, "telco", customer, $"limit-{i}@example.com"));
+        }
+
+        var over = await host.Store.CreateCredentialAsync("telco", customer, "limit-3@example.com", IdempotencyKey.For("limit-key", "createCredential", "limit-3"), default);
+        Assert.Equal(CreateOutcome.CredentialLimitReached, over.Outcome);
+        Assert.Equal(3, (await host.Store.ListCredentialsAsync("telco", customer, default))!.Count);
+
+        // Nothing of the refused create stays: neither its key nor its username.
+        await host.Store.DeleteCredentialAsync("telco", customer, held[0].Id, default);
+        var retried = await host.Store.CreateCredentialAsync("telco", customer, "limit-3@example.com", IdempotencyKey.For("limit-key", "createCredential", "limit-3"), default);
+        Assert.Equal(CreateOutcome.Created, retried.Outcome);
+        var other = await CreateCustomerAsync(host.Store, "telco");
+        await CreateCredentialAsync(host.Store, "telco", other, "another-customer@example.com");
+    }
+
+    [SkippableFact]
+    public async Task The_limit_holds_when_two_instances_create_at_the_same_time()
+    {
+        var settings = await NewDatabaseAsync();
+        settings["Storage:MaxCredentialsPerCustomer"] = "5";
+        await using var one = await StoreHost.StartAsync(settings, Clock);
+        await using var two = await StoreHost.StartAsync(settings, Clock);
+        var customer = await CreateCustomerAsync(one.Store, "telco");
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(async () =>
+            (await (i % 2 == 0 ? one : two).Store.CreateCredentialAsync("telco", customer, $"race-{i}@example.com", null, default)).Outcome)));
+
+        Assert.Equal(5, outcomes.Count(o => o == CreateOutcome.Created));
+        Assert.Equal(19, outcomes.Count(o => o == CreateOutcome.CredentialLimitReached));
+        Assert.Equal(5, (await one.Store.ListCredentialsAsync("telco", customer, default))!.Count);
+    }
+
     private static async Task<Guid> CreateCustomerAsync(ICustomerStore store, string org, string? externalId = null)
     {
         var result = await store.CreateCustomerAsync(org, externalId, null, default);

@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Customers.Server.Storage.Postgres;
 
 /// <summary>Customers and credentials in PostgreSQL, shared by every instance of the service.</summary>
-public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvider clock) : ICustomerStore
+public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvider clock, IOptions<StorageOptions> options) : ICustomerStore
 {
     public Task<CreateCustomerResult> CreateCustomerAsync(string orgId, string? externalId, IdempotencyKey? key, CancellationToken cancellationToken)
     {
@@ -53,7 +54,28 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
                     : new CreateCredentialResult(CreateOutcome.KeyReused);
             }
 
-            // The unique index on (org_id, username_key) decides between racing instances.
+            // Racing instances queue on the customer's row. The count is a statement of its own, after
+            // the lock: a statement's snapshot is taken when it starts, so a count in the locking
+            // statement would not see the credentials that the instance before it committed. The
+            // unique index on (org_id, username_key) decides between racing usernames.
+            await using (var lockCustomer = Command(connection, transaction, "SELECT 1 FROM customers WHERE org_id = @org AND id = @customer FOR UPDATE;",
+                ("org", orgId), ("customer", customerId)))
+            {
+                if (await lockCustomer.ExecuteScalarAsync(token) is null)
+                {
+                    return new CreateCredentialResult(CreateOutcome.CustomerNotFound); // Rolled back with the key.
+                }
+            }
+
+            await using (var count = Command(connection, transaction, "SELECT count(*) FROM credentials WHERE org_id = @org AND customer_id = @customer;",
+                ("org", orgId), ("customer", customerId)))
+            {
+                if ((long)(await count.ExecuteScalarAsync(token))! >= options.Value.MaxCredentialsPerCustomer)
+                {
+                    return new CreateCredentialResult(CreateOutcome.CredentialLimitReached);
+                }
+            }
+
             await using var insert = Command(connection, transaction, """
                 INSERT INTO credentials (org_id, customer_id, id, username, username_key, created_at)
                 SELECT @org, @customer, @id, @username, @key, @at

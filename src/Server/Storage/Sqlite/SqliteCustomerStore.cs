@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Data.Sqlite;
 
 namespace Customers.Server.Storage.Sqlite;
 
 /// <summary>Customers and credentials in the embedded SQLite file.</summary>
-public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider clock) : ICustomerStore
+public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider clock, IOptions<StorageOptions> options) : ICustomerStore
 {
     private const int UniqueConstraintFailed = 2067; // SQLITE_CONSTRAINT_UNIQUE
 
@@ -55,7 +56,14 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
                     : new CreateCredentialResult(CreateOutcome.KeyReused);
             }
 
-            // One statement: the customer check and the insert cannot be separated by another write.
+            // The one writer holds the database: the count and the insert cannot be separated by another write.
+            var count = session.Command(transaction, "SELECT count(*) FROM credentials WHERE org_id = $org AND customer_id = $customer;",
+                ("$org", orgId), ("$customer", customerId.ToString()));
+            if ((long)(await count.ExecuteScalarAsync(cancellationToken))! >= options.Value.MaxCredentialsPerCustomer)
+            {
+                return new CreateCredentialResult(CreateOutcome.CredentialLimitReached); // Rolled back with the key.
+            }
+
             var command = session.Command(transaction, """
                 INSERT INTO credentials (org_id, customer_id, id, username, username_key, created_at)
                 SELECT $org, $customer, $id, $username, $key, $at
