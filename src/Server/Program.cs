@@ -11,8 +11,9 @@ builder.AddCustomersService();
 
 var app = builder.Build();
 app.UseCustomersService();
+var background = HostExit.Watch(app.Services);
 app.Run();
-return 0;
+return HostExit.CodeFor(background);
 
 /// <summary>The service's entry point; public so that tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

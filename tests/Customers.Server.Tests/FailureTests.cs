@@ -78,7 +78,7 @@ public sealed class FailureTests
 
         public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) => throw failure;
 
-        public Task<int> PurgeExpiredKeysAsync(CancellationToken cancellationToken) => throw failure;
+        public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) => throw failure;
 
         public Task PingAsync(CancellationToken cancellationToken) => throw failure;
     }

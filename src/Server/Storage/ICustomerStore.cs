@@ -26,8 +26,11 @@ public interface ICustomerStore
 
     Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the idempotency keys older than <see cref="IdempotencyKey.Lifetime"/>; returns how many.</summary>
-    Task<int> PurgeExpiredKeysAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes at most <paramref name="batchSize"/> idempotency keys older than <see cref="IdempotencyKey.Lifetime"/>
+    /// in one short statement; returns how many. Fewer than the batch means none is left.
+    /// </summary>
+    Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken);
 
     /// <summary>Throws as the other calls do when the repository cannot serve requests (readiness).</summary>
     Task PingAsync(CancellationToken cancellationToken);

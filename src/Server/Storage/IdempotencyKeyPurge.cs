@@ -1,33 +1,63 @@
+using Microsoft.Extensions.Options;
+
 namespace Customers.Server.Storage;
 
 /// <summary>
-/// Deletes expired idempotency keys every hour. An expired key is otherwise only replaced when the
-/// same key comes again, and the client package sends a new key with every create, so the table
-/// would grow without end. A failed purge is logged and tried again at the next tick.
+/// Deletes expired idempotency keys soon after the start and then every hour. An expired key is
+/// otherwise only replaced when the same key comes again, and the client package sends a new key
+/// with every create, so the table would grow without end. Keys go in batches, each its own short
+/// statement, until none is left. Nothing here stops the service: any failure is logged in one
+/// line and the purge tries again after a back-off that doubles up to the interval.
 /// </summary>
-public sealed partial class IdempotencyKeyPurge(ICustomerStore store, TimeProvider clock, ILogger<IdempotencyKeyPurge> logger) : BackgroundService
+public sealed partial class IdempotencyKeyPurge(ICustomerStore store, TimeProvider clock, IOptions<StorageOptions> options, ILogger<IdempotencyKeyPurge> logger)
+    : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var settings = options.Value;
+        var wait = settings.KeyPurgeFirstDelay;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                LogPurged(logger, await store.PurgeExpiredKeysAsync(stoppingToken));
+                await Task.Delay(wait, clock, stoppingToken);
+                LogPurged(logger, await PurgeAllAsync(settings.KeyPurgeBatchSize, stoppingToken));
+                failures = 0;
+                wait = settings.KeyPurgeInterval;
             }
-            catch (Exception exception) when (exception is RepositoryUnavailableException or RepositoryTimeoutException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                LogFailed(logger, exception);
+                return;
+            }
+            catch (Exception exception)
+            {
+                failures++;
+                var backOff = settings.KeyPurgeRetryDelay * Math.Pow(2, Math.Min(failures - 1, 16));
+                wait = backOff < settings.KeyPurgeInterval ? backOff : settings.KeyPurgeInterval;
+                LogFailed(logger, failures, exception.GetType().Name, exception.Message, wait);
             }
         }
+    }
+
+    private async Task<int> PurgeAllAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var purged = 0;
+        int batch;
+        do
+        {
+            batch = await store.PurgeExpiredKeysAsync(batchSize, cancellationToken);
+            purged += batch;
+        }
+        while (batch == batchSize);
+
+        return purged;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} expired idempotency keys")]
     private static partial void LogPurged(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Purging expired idempotency keys failed; trying again in an hour")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
+    // The reason in one line, no stack trace: a repository outage must not fill the log.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purging expired idempotency keys failed ({Failures} in a row, {Kind}: {Reason}); trying again in {Wait}")]
+    private static partial void LogFailed(ILogger logger, int failures, string kind, string reason, TimeSpan wait);
 }

@@ -27,6 +27,17 @@ public sealed class StorageOptions
     /// a customer small (README, Behaviour worth knowing).
     /// </summary>
     public int MaxCredentialsPerCustomer { get; set; } = 25;
+
+    /// <summary>Expired idempotency keys are purged this long after the start, then every <see cref="KeyPurgeInterval"/>.</summary>
+    public TimeSpan KeyPurgeFirstDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan KeyPurgeInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The first wait after a failed purge; each further failure doubles it, up to <see cref="KeyPurgeInterval"/>.</summary>
+    public TimeSpan KeyPurgeRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Keys deleted by one statement.</summary>
+    public int KeyPurgeBatchSize { get; set; } = 1000;
 }
 
 public enum StorageProvider

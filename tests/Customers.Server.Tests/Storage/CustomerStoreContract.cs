@@ -194,11 +194,31 @@ public abstract class CustomerStoreContract
         var fresh = IdempotencyKey.For("fresh", "createCustomer", "CRM-new");
         var created = await store.CreateCustomerAsync("other", "CRM-new", fresh, default);
 
-        Assert.Equal(1, await store.PurgeExpiredKeysAsync(default));
-        Assert.Equal(0, await store.PurgeExpiredKeysAsync(default));
+        Assert.Equal(1, await store.PurgeExpiredKeysAsync(100, default));
+        Assert.Equal(0, await store.PurgeExpiredKeysAsync(100, default));
         var replayed = await store.CreateCustomerAsync("other", "CRM-new", fresh, default);
         Assert.Equal(CreateOutcome.Replayed, replayed.Outcome);
         Assert.Equal(created.Customer!.Id, replayed.Customer!.Id);
+    }
+
+    [SkippableFact]
+    public async Task Expired_keys_are_purged_a_batch_at_a_time()
+    {
+        await using var host = await StartAsync();
+        for (var i = 0; i < 25; i++)
+        {
+            await host.Store.CreateCustomerAsync("telco", $"CRM-{i}", IdempotencyKey.For($"batch-{i}", "createCustomer", $"CRM-{i}"), default);
+        }
+
+        Clock.Advance(IdempotencyKey.Lifetime + TimeSpan.FromMinutes(1));
+
+        var batches = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            batches.Add(await host.Store.PurgeExpiredKeysAsync(10, default));
+        }
+
+        Assert.Equal([10, 10, 5, 0], batches);
     }
 
     [SkippableFact]

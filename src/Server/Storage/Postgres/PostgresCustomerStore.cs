@@ -140,11 +140,15 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
             return await exists.ExecuteScalarAsync(token) is null ? DeleteCredentialOutcome.CustomerNotFound : DeleteCredentialOutcome.CredentialNotFound;
         }, cancellationToken);
 
-    public Task<int> PurgeExpiredKeysAsync(CancellationToken cancellationToken) =>
+    public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) =>
         database.RunAsync(async (connection, token) =>
         {
-            await using var purge = Command(connection, null, "DELETE FROM idempotency_keys WHERE created_at < @cutoff;",
-                ("cutoff", clock.GetUtcNow() - IdempotencyKey.Lifetime));
+            // A batch at a time, well inside the statement timeout however large the backlog.
+            await using var purge = Command(connection, null, """
+                DELETE FROM idempotency_keys WHERE ctid IN
+                    (SELECT ctid FROM idempotency_keys WHERE created_at < @cutoff LIMIT @batch);
+                """,
+                ("cutoff", clock.GetUtcNow() - IdempotencyKey.Lifetime), ("batch", batchSize));
             return await purge.ExecuteNonQueryAsync(token);
         }, cancellationToken);
 

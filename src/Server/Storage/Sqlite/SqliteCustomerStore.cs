@@ -131,11 +131,15 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
                 : DeleteCredentialOutcome.CredentialNotFound;
         }, cancellationToken);
 
-    public Task<int> PurgeExpiredKeysAsync(CancellationToken cancellationToken) =>
+    public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) =>
         database.WriteAsync(async session =>
         {
-            var purge = session.Command(null, "DELETE FROM idempotency_keys WHERE created_at < $cutoff;",
-                ("$cutoff", ToMicroseconds(clock.GetUtcNow() - IdempotencyKey.Lifetime)));
+            // A batch at a time, so that the one writer is never held long by a backlog.
+            var purge = session.Command(null, """
+                DELETE FROM idempotency_keys WHERE (org_id, key) IN
+                    (SELECT org_id, key FROM idempotency_keys WHERE created_at < $cutoff LIMIT $batch);
+                """,
+                ("$cutoff", ToMicroseconds(clock.GetUtcNow() - IdempotencyKey.Lifetime)), ("$batch", batchSize));
             return await purge.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
