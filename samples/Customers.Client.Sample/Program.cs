@@ -8,6 +8,13 @@ services.AddCustomerCredentialsClient(options =>
 {
     options.BaseAddress = new Uri(args.FirstOrDefault() ?? "http://localhost:5080/");
     options.Roles = "API_KEY";
+    // A service in JWT mode wants a token instead: a source asked on every attempt. A real one asks
+    // the identity provider (and caches); this sample takes a token from CUSTOMERS_TOKEN.
+    if (Environment.GetEnvironmentVariable("CUSTOMERS_TOKEN") is { Length: > 0 } token)
+    {
+        options.Roles = "";
+        options.AccessTokenSource = _ => ValueTask.FromResult(token);
+    }
 });
 await using var provider = services.BuildServiceProvider();
 var customers = provider.GetRequiredService<CustomerCredentialsClient>();

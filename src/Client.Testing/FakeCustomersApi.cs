@@ -118,6 +118,12 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
         var username = request.Text("username")!;
         return Idempotent(request, now, () =>
         {
+            if (customer.Credentials.Count >= options.MaxCredentialsPerCustomer)
+            {
+                throw new FakeError(ContractErrors.CredentialLimitReached, "path.customer_id",
+                    $"Customer {customer.Id} holds {options.MaxCredentialsPerCustomer} credentials, the most a customer may hold; delete one first.");
+            }
+
             if (state.UsernameTaken(request.Org, username))
             {
                 throw new FakeError(ContractErrors.UsernameTaken, "body.username", $"The username is already used in organization {request.Org}.");

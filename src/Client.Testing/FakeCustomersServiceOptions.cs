@@ -9,6 +9,9 @@ public sealed class FakeCustomersServiceOptions
     /// <summary>The clock that stamps <c>created_at</c>; by default the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>The most credentials one customer may hold, as the service's Storage:MaxCredentialsPerCustomer (25 by default); one more answers 409 CREDENTIAL_LIMIT_REACHED.</summary>
+    public int MaxCredentialsPerCustomer { get; set; } = 25;
+
     /// <summary>How many requests the fake keeps for inspection; bounded so that a long test run does not fill memory.</summary>
     public int MaxRequestLogCount { get; set; } = 200;
 }

@@ -166,6 +166,18 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         await ExpectErrorAsync(Post(Credentials(Guid.NewGuid()), """{"username":"k@example.com"}""", "two words"), 400, "INVALID_PARAMETER", "header.idempotency-key");
 
     [Fact]
+    public async Task A_customer_holds_at_most_25_credentials()
+    {
+        var customer = await CreateCustomerAsync();
+        for (var i = 0; i < 25; i++)
+        {
+            await ExpectAsync(Post(Credentials(customer), $$"""{"username":"many-{{i}}-{{customer:N}}@example.com"}"""), 201);
+        }
+
+        await ExpectErrorAsync(Post(Credentials(customer), $$"""{"username":"one-more-{{customer:N}}@example.com"}"""), 409, "CREDENTIAL_LIMIT_REACHED", "path.customer_id");
+    }
+
+    [Fact]
     public async Task Unsupported_methods_and_media_types_are_refused()
     {
         var customer = await CreateCustomerAsync();
