@@ -13,6 +13,9 @@ public static class ClientDiagnostics
     /// <summary>The name of the client's <see cref="ActivitySource"/>: add it to your tracer provider.</summary>
     public const string ActivitySourceName = "Customers.Client";
 
+    /// <summary>The name of the client's Meter (histogram customers.client.operation.duration): add it to your meter provider.</summary>
+    public const string MeterName = "Customers.Client";
+
     internal static readonly ActivitySource Source = new(ActivitySourceName, typeof(ClientDiagnostics).Assembly.GetName().Version?.ToString());
 
     internal static Activity? Start(string operationId, string orgId)

@@ -23,75 +23,171 @@ public class CustomerCredentialsClient
         _api = api;
     }
 
-    // One key per logical call: the resilience pipeline resends the same request message, so a
-    // retried POST carries the same key and the service answers it without creating twice.
-    private static string NewIdempotencyKey() => Guid.NewGuid().ToString("N");
-
     /// <summary>Adds a login credential to a customer.</summary>
     /// <param name="orgId">The organization, for example <c>telco</c>.</param>
     /// <param name="customerId">The customer that gets the credential.</param>
-    /// <param name="username">The username: 1 to 82 characters, no leading or trailing white space, no control characters.</param>
+    /// <param name="username">The username (RFC 8265 UsernameCaseMapped, at most 82 characters).</param>
+    /// <param name="options">This call's Idempotency-Key, timeout or extra headers; all optional.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The credential as the service stored it.</returns>
     /// <exception cref="CustomerCredentialsException">For example 404 CUSTOMER_NOT_FOUND, or 409 USERNAME_TAKEN when the organization already has the username in any letter case.</exception>
-    public virtual Task<CredentialCreated> CreateCredentialAsync(string orgId, Guid customerId, string username, CancellationToken cancellationToken = default) =>
-        CallAsync(ContractOperations.CreateCredential.Id, orgId, token => _api.CreateCredential(NewIdempotencyKey(), orgId, customerId, new Credential { Username = username }, token), cancellationToken);
+    public virtual async Task<CredentialCreated> CreateCredentialAsync(string orgId, Guid customerId, string username, CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        (await CreateCredentialWithResponseAsync(orgId, customerId, username, options, cancellationToken).ConfigureAwait(false)).Value;
+
+    /// <summary>As <see cref="CreateCredentialAsync"/>, with the response's status, trace id and the Idempotency-Key sent.</summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="customerId">The customer that gets the credential.</param>
+    /// <param name="username">The username (RFC 8265 UsernameCaseMapped, at most 82 characters).</param>
+    /// <param name="options">This call's Idempotency-Key, timeout or extra headers; all optional.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The credential and the response's metadata.</returns>
+    public virtual Task<CustomerCredentialsResponse<CredentialCreated>> CreateCredentialWithResponseAsync(string orgId, Guid customerId, string username,
+        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var key = IdempotencyKeyFor(ContractOperations.CreateCredential, options);
+        return CallAsync(ContractOperations.CreateCredential, orgId, options, key,
+            token => _api.CreateCredential(key, orgId, customerId, new Credential { Username = username }, token), cancellationToken);
+    }
 
     /// <summary>Lists a customer's credentials, oldest first.</summary>
     /// <param name="orgId">The organization, for example <c>telco</c>.</param>
     /// <param name="customerId">The customer whose credentials to list.</param>
+    /// <param name="options">This call's timeout or extra headers; all optional.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The credentials, oldest first; empty when the customer has none.</returns>
     /// <exception cref="CustomerCredentialsException">For example 404 CUSTOMER_NOT_FOUND.</exception>
-    public virtual async Task<IReadOnlyList<CredentialResponse>> ListCredentialsAsync(string orgId, Guid customerId, CancellationToken cancellationToken = default) =>
-        (await CallAsync(ContractOperations.ListCredentials.Id, orgId, token => _api.ListCredentials(orgId, customerId, token), cancellationToken).ConfigureAwait(false)).Credentials;
+    public virtual async Task<IReadOnlyList<CredentialResponse>> ListCredentialsAsync(string orgId, Guid customerId, CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        (await ListCredentialsWithResponseAsync(orgId, customerId, options, cancellationToken).ConfigureAwait(false)).Value.Credentials;
+
+    /// <summary>As <see cref="ListCredentialsAsync"/>, with the response's status and trace id.</summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="customerId">The customer whose credentials to list.</param>
+    /// <param name="options">This call's timeout or extra headers; all optional.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The list and the response's metadata.</returns>
+    public virtual Task<CustomerCredentialsResponse<CredentialList>> ListCredentialsWithResponseAsync(string orgId, Guid customerId,
+        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        CallAsync(ContractOperations.ListCredentials, orgId, options, null, token => _api.ListCredentials(orgId, customerId, token), cancellationToken);
 
     /// <summary>Removes a credential from a customer. A retry that finds the credential already gone counts as success.</summary>
     /// <param name="orgId">The organization, for example <c>telco</c>.</param>
     /// <param name="customerId">The customer that has the credential.</param>
     /// <param name="credentialId">The credential to remove.</param>
+    /// <param name="options">This call's timeout or extra headers; all optional.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the credential is gone.</returns>
     /// <exception cref="CustomerCredentialsException">For example 404 CREDENTIAL_NOT_FOUND.</exception>
-    public virtual Task DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken = default) =>
-        TracedAsync(ContractOperations.DeleteCredential.Id, orgId, async () =>
-        {
-            ResponseReader.Success(await _api.DeleteCredential(orgId, customerId, credentialId, cancellationToken).ConfigureAwait(false), cancellationToken);
-            return true;
-        });
+    public virtual Task DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        DeleteCredentialWithResponseAsync(orgId, customerId, credentialId, options, cancellationToken);
+
+    /// <summary>As <see cref="DeleteCredentialAsync"/>, with the response's status and trace id.</summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="customerId">The customer that has the credential.</param>
+    /// <param name="credentialId">The credential to remove.</param>
+    /// <param name="options">This call's timeout or extra headers; all optional.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response's metadata.</returns>
+    public virtual Task<CustomerCredentialsResponse> DeleteCredentialWithResponseAsync(string orgId, Guid customerId, Guid credentialId,
+        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        RunAsync(ContractOperations.DeleteCredential, orgId, options,
+            async token => ResponseReader.Read(await _api.DeleteCredential(orgId, customerId, credentialId, token).ConfigureAwait(false), token), cancellationToken);
 
     /// <summary>Creates a customer (the minimal subset of the Customers API that credentials need).</summary>
     /// <param name="orgId">The organization, for example <c>telco</c>.</param>
     /// <param name="externalId">The customer's identifier in another system, or null.</param>
+    /// <param name="options">This call's Idempotency-Key, timeout or extra headers; all optional.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The new customer's identifier.</returns>
     /// <exception cref="CustomerCredentialsException">For example 400 when <paramref name="externalId"/> breaks its rules.</exception>
-    public virtual Task<CustomerCreated> CreateCustomerAsync(string orgId, string? externalId = null, CancellationToken cancellationToken = default) =>
-        CallAsync(ContractOperations.CreateCustomer.Id, orgId, token => _api.CreateCustomer(NewIdempotencyKey(), orgId, new CustomerCreate { ExternalId = externalId }, token), cancellationToken);
+    public virtual async Task<CustomerCreated> CreateCustomerAsync(string orgId, string? externalId = null, CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        (await CreateCustomerWithResponseAsync(orgId, externalId, options, cancellationToken).ConfigureAwait(false)).Value;
+
+    /// <summary>As <see cref="CreateCustomerAsync"/>, with the response's status, trace id and the Idempotency-Key sent.</summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="externalId">The customer's identifier in another system, or null.</param>
+    /// <param name="options">This call's Idempotency-Key, timeout or extra headers; all optional.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new customer's identifier and the response's metadata.</returns>
+    public virtual Task<CustomerCredentialsResponse<CustomerCreated>> CreateCustomerWithResponseAsync(string orgId, string? externalId = null,
+        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var key = IdempotencyKeyFor(ContractOperations.CreateCustomer, options);
+        return CallAsync(ContractOperations.CreateCustomer, orgId, options, key,
+            token => _api.CreateCustomer(key, orgId, new CustomerCreate { ExternalId = externalId }, token), cancellationToken);
+    }
 
     /// <summary>Returns a customer.</summary>
     /// <param name="orgId">The organization, for example <c>telco</c>.</param>
     /// <param name="customerId">The customer to read.</param>
+    /// <param name="options">This call's timeout or extra headers; all optional.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The customer.</returns>
     /// <exception cref="CustomerCredentialsException">For example 404 CUSTOMER_NOT_FOUND.</exception>
-    public virtual Task<Customer> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken = default) =>
-        CallAsync(ContractOperations.GetCustomer.Id, orgId, token => _api.GetCustomer(orgId, customerId, token), cancellationToken);
+    public virtual async Task<Customer> GetCustomerAsync(string orgId, Guid customerId, CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        (await GetCustomerWithResponseAsync(orgId, customerId, options, cancellationToken).ConfigureAwait(false)).Value;
 
-    private static Task<T> CallAsync<T>(string operationId, string orgId, Func<CancellationToken, Task<Refit.IApiResponse<T>>> call, CancellationToken cancellationToken) =>
-        TracedAsync(operationId, orgId, async () => ResponseReader.Content(await call(cancellationToken).ConfigureAwait(false), cancellationToken));
+    /// <summary>As <see cref="GetCustomerAsync"/>, with the response's status and trace id.</summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="customerId">The customer to read.</param>
+    /// <param name="options">This call's timeout or extra headers; all optional.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The customer and the response's metadata.</returns>
+    public virtual Task<CustomerCredentialsResponse<Customer>> GetCustomerWithResponseAsync(string orgId, Guid customerId,
+        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        CallAsync(ContractOperations.GetCustomer, orgId, options, null, token => _api.GetCustomer(orgId, customerId, token), cancellationToken);
 
-    private static async Task<T> TracedAsync<T>(string operationId, string orgId, Func<Task<T>> call)
+    // One key per logical call: the resilience pipeline resends the same request message, so a
+    // retried POST carries the same key and the service answers it without creating twice.
+    private static string IdempotencyKeyFor(OperationRule operation, CustomerCredentialsRequestOptions? options)
     {
-        using var activity = ClientDiagnostics.Start(operationId, orgId);
+        if (options?.IdempotencyKey is not { } key)
+        {
+            return Guid.NewGuid().ToString("N");
+        }
+
+        var rule = operation.Parameters.Single(p => string.Equals(p.Name, ContractHeaders.IdempotencyKey, StringComparison.OrdinalIgnoreCase));
+        var valid = key.Length >= (rule.MinLength ?? 0) && key.Length <= (rule.MaxLength ?? int.MaxValue)
+            && (rule.Pattern is null || System.Text.RegularExpressions.Regex.IsMatch(key, rule.Pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant));
+        return valid
+            ? key
+            : throw new ArgumentException($"The Idempotency-Key must be {rule.MinLength} to {rule.MaxLength} printable ASCII characters ({rule.Pattern}).", nameof(options));
+    }
+
+    private static Task<CustomerCredentialsResponse<T>> CallAsync<T>(OperationRule operation, string orgId, CustomerCredentialsRequestOptions? options, string? idempotencyKey,
+        Func<CancellationToken, Task<Refit.IApiResponse<T>>> call, CancellationToken cancellationToken) =>
+        RunAsync(operation, orgId, options, async token => ResponseReader.Read(await call(token).ConfigureAwait(false), idempotencyKey, token), cancellationToken);
+
+    private static async Task<TResult> RunAsync<TResult>(OperationRule operation, string orgId, CustomerCredentialsRequestOptions? options,
+        Func<CancellationToken, Task<TResult>> call, CancellationToken cancellationToken)
+    {
+        using var activity = ClientDiagnostics.Start(operation.Id, orgId);
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var headers = CallHeadersHandler.Use(options?.Headers);
+        using var deadline = options?.Timeout is { } timeout ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+        deadline?.CancelAfter(options!.Timeout!.Value);
         try
         {
-            return await call().ConfigureAwait(false);
+            var result = await call(deadline?.Token ?? cancellationToken).ConfigureAwait(false);
+            ClientMetrics.Record(operation.Id, startedAt, null);
+            return result;
+        }
+        catch (OperationCanceledException canceled) when (deadline is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        {
+            var failure = new CustomerCredentialsException($"The call did not complete within its timeout of {options!.Timeout!.Value.TotalSeconds:0.###} s.", 0,
+                innerException: canceled, kind: CustomerCredentialsFailureKind.Timeout);
+            Fail(activity, operation.Id, startedAt, failure);
+            throw failure;
         }
         catch (Exception exception)
         {
-            ClientDiagnostics.Failed(activity, exception);
+            Fail(activity, operation.Id, startedAt, exception);
             throw;
         }
+    }
+
+    private static void Fail(System.Diagnostics.Activity? activity, string operationId, long startedAt, Exception exception)
+    {
+        ClientDiagnostics.Failed(activity, exception);
+        ClientMetrics.Record(operationId, startedAt, exception);
     }
 }

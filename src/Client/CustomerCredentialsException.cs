@@ -10,13 +10,18 @@ namespace Customers.Client;
 public sealed class CustomerCredentialsException : Exception
 {
     /// <summary>Creates the exception; the client creates it, and tests of consumers may too.</summary>
-    public CustomerCredentialsException(string message, int status, IReadOnlyList<ErrorDetail>? errors = null, string? traceId = null, Exception? innerException = null)
+    public CustomerCredentialsException(string message, int status, IReadOnlyList<ErrorDetail>? errors = null, string? traceId = null, Exception? innerException = null,
+        CustomerCredentialsFailureKind kind = CustomerCredentialsFailureKind.ServiceAnswered)
         : base(message, innerException)
     {
         Status = status;
         Errors = errors ?? [];
         TraceId = traceId;
+        Kind = kind;
     }
+
+    /// <summary>Where the call failed: the service answered an error, or a timeout, the network, the client's circuit breaker or limiter, or a contract violation.</summary>
+    public CustomerCredentialsFailureKind Kind { get; }
 
     /// <summary>The HTTP status of the response, or 0 when no response was received.</summary>
     public int Status { get; }

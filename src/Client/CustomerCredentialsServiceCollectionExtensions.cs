@@ -11,6 +11,10 @@ namespace Customers.Client;
 /// <summary>Registers <see cref="CustomerCredentialsClient"/> with IHttpClientFactory.</summary>
 public static class CustomerCredentialsServiceCollectionExtensions
 {
+    private static readonly System.Net.Http.Headers.ProductInfoHeaderValue UserAgent = new("Customers.Client",
+        (typeof(CustomerCredentialsClient).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0.0.0").Split('+')[0]);
+
     /// <summary>
     /// Registers the client, configured in code. Returns the HttpClient builder so that you can add
     /// your own handlers (authentication, logging) or replace the primary handler.
@@ -36,7 +40,8 @@ public static class CustomerCredentialsServiceCollectionExtensions
             .Validate(o => o.BaseAddress is { IsAbsoluteUri: true }, "CustomerCredentialsClientOptions.BaseAddress must be an absolute URI.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Roles) || o.AccessTokenSource is not null,
                 "CustomerCredentialsClientOptions.Roles must name at least one role, unless an AccessTokenSource is set (JWT mode).")
-            .Validate(o => o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout > TimeSpan.FromMilliseconds(1), "CustomerCredentialsClientOptions timeouts must be positive.");
+            .Validate(o => o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout > TimeSpan.FromMilliseconds(1), "CustomerCredentialsClientOptions timeouts must be positive.")
+            .ValidateOnStart(); // A wrong BaseAddress stops the host at start, not the first call.
         services.AddTransient(provider => new CustomerCredentialsClient(provider.GetRequiredService<ICustomersApi>()));
 
         var builder = services
@@ -46,9 +51,19 @@ public static class CustomerCredentialsServiceCollectionExtensions
                 var options = provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>().CurrentValue;
                 http.BaseAddress = options.BaseAddress;
                 http.Timeout = Timeout.InfiniteTimeSpan; // The resilience pipeline owns the timeouts.
+                http.DefaultRequestHeaders.UserAgent.Add(UserAgent); // The service can tell which client versions call it.
             });
+        builder.AddHttpMessageHandler(() => new CallHeadersHandler());
         builder.AddHttpMessageHandler(provider => new GatewayRolesHandler(provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>()));
         builder.AddHttpMessageHandler(() => new RetriedDeleteHandler());
+        // Ours is the only pipeline, even where ConfigureHttpClientDefaults adds a standard resilience
+        // handler to every client (the Aspire service defaults): two would multiply the attempts,
+        // cut the total timeout and break the retried-DELETE rule.
+        // EXTEXP0001: RemoveAllResilienceHandlers is marked for evaluation; it is the library's own answer
+        // to exactly this case, the version is pinned centrally, and a test proves the one pipeline.
+#pragma warning disable EXTEXP0001
+        builder.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         builder.AddStandardResilienceHandler().Configure((HttpStandardResilienceOptions resilience, IServiceProvider provider) =>
         {
             var options = provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>().CurrentValue;

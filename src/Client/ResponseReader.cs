@@ -1,36 +1,34 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Customers.Client.Models;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Timeout;
 using Refit;
 
 namespace Customers.Client;
 
-/// <summary>Turns Refit's responses into results or into <see cref="CustomerCredentialsException"/>.</summary>
+/// <summary>Turns Refit's responses into responses with their metadata, or into <see cref="CustomerCredentialsException"/>.</summary>
 internal static class ResponseReader
 {
-    internal const string TraceIdHeader = "x-trace-id";
-
-    public static T Content<T>(IApiResponse<T> response, CancellationToken cancellationToken)
+    public static CustomerCredentialsResponse<T> Read<T>(IApiResponse<T> response, string? idempotencyKey, CancellationToken cancellationToken)
     {
         using (response)
         {
-            if (response.IsSuccessfulWithContent)
-            {
-                return response.Content;
-            }
-
-            throw Failure(response, cancellationToken);
+            return response.IsSuccessfulWithContent
+                ? new CustomerCredentialsResponse<T>(response.Content, (int)(response.StatusCode ?? 0), TraceId(response), idempotencyKey)
+                : throw Failure(response, cancellationToken);
         }
     }
 
-    public static void Success(IApiResponse response, CancellationToken cancellationToken)
+    public static CustomerCredentialsResponse Read(IApiResponse response, CancellationToken cancellationToken)
     {
         using (response)
         {
-            if (!response.IsSuccessful)
-            {
-                throw Failure(response, cancellationToken);
-            }
+            return response.IsSuccessful
+                ? new CustomerCredentialsResponse((int)(response.StatusCode ?? 0), TraceId(response), null)
+                : throw Failure(response, cancellationToken);
         }
     }
 
@@ -44,21 +42,36 @@ internal static class ResponseReader
             }
 
             var inner = requestError.InnerException ?? requestError;
-            return new CustomerCredentialsException($"The call to the customers service failed before a response arrived: {inner.Message}", 0, innerException: inner);
+            return new CustomerCredentialsException($"The call to the customers service failed before a response arrived: {inner.Message}", 0,
+                innerException: inner, kind: KindOf(inner));
         }
 
         var status = (int)(response.StatusCode ?? 0);
-        var traceId = response.Headers?.TryGetValues(TraceIdHeader, out var values) == true ? values.FirstOrDefault() : null;
+        var traceId = TraceId(response);
         if (response.IsSuccessStatusCode)
         {
             return new CustomerCredentialsException(
-                $"The customers service answered {status} with a body that does not match the contract.", status, traceId: traceId, innerException: response.Error);
+                $"The customers service answered {status} with a body that does not match the contract.", status, traceId: traceId, innerException: response.Error,
+                kind: CustomerCredentialsFailureKind.ContractViolation);
         }
 
         var errors = ReadErrors(response.HasResponseError(out var apiException) ? apiException.Content : null);
         var first = errors.Count > 0 ? $"{errors[0].Code}: {errors[0].Message}" : ((HttpStatusCode)status).ToString();
         return new CustomerCredentialsException($"The customers service answered {status} ({first}).", status, errors, traceId, response.Error);
     }
+
+    public static CustomerCredentialsFailureKind KindOf(Exception exception) => exception switch
+    {
+        TimeoutRejectedException or TaskCanceledException or TimeoutException => CustomerCredentialsFailureKind.Timeout,
+        BrokenCircuitException => CustomerCredentialsFailureKind.CircuitOpen,
+        RateLimiterRejectedException => CustomerCredentialsFailureKind.Throttled,
+        HttpRequestException or IOException or SocketException => CustomerCredentialsFailureKind.Network,
+        _ when exception.InnerException is { } inner => KindOf(inner),
+        _ => CustomerCredentialsFailureKind.Network,
+    };
+
+    private static string? TraceId(IApiResponse response) =>
+        response.Headers?.TryGetValues(ContractHeaders.TraceId, out var values) == true ? values.FirstOrDefault() : null;
 
     private static IReadOnlyList<ErrorDetail> ReadErrors(string? content)
     {

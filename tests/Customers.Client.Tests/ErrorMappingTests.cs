@@ -141,7 +141,7 @@ public sealed class ErrorMappingTests : IDisposable
         var client = _fake.Client();
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.ListCredentialsAsync(FakeService.Org, FakeService.CustomerId, cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.ListCredentialsAsync(FakeService.Org, FakeService.CustomerId, cancellationToken: cancel.Token));
     }
 
     [Fact]

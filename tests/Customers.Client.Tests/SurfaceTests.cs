@@ -26,16 +26,20 @@ public sealed class SurfaceTests
 
     /// <summary>Virtual, with a protected constructor (in the PublicAPI baseline): a team can fake the client by overriding it.</summary>
     [Fact]
-    public void Every_public_method_of_the_client_is_async_virtual_and_takes_a_cancellation_token()
+    public void Every_operation_has_a_call_and_a_call_with_its_response_both_async_virtual_with_options_and_a_cancellation_token()
     {
         var methods = typeof(CustomerCredentialsClient).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
 
-        Assert.Equal(OpenApiContract.Default.Operations.Count, methods.Length); // One method per operation of the contract.
+        var operations = OpenApiContract.Default.Operations.Count;
+        Assert.Equal(operations, methods.Count(m => !m.Name.EndsWith("WithResponseAsync", StringComparison.Ordinal)));
+        Assert.Equal(operations, methods.Count(m => m.Name.EndsWith("WithResponseAsync", StringComparison.Ordinal)
+            && typeof(CustomerCredentialsResponse).IsAssignableFrom(m.ReturnType.IsGenericType ? m.ReturnType.GetGenericArguments()[0] : typeof(object))));
         Assert.All(methods, method =>
         {
             Assert.True(method.IsVirtual, $"{method.Name} is not virtual");
             Assert.True(typeof(Task).IsAssignableFrom(method.ReturnType), $"{method.Name} is not async");
-            Assert.Equal(typeof(CancellationToken), method.GetParameters().Last().ParameterType);
+            Assert.Equal(typeof(CancellationToken), method.GetParameters()[^1].ParameterType);
+            Assert.Equal(typeof(CustomerCredentialsRequestOptions), method.GetParameters()[^2].ParameterType);
         });
     }
 

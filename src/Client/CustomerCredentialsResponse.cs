@@ -1,0 +1,34 @@
+namespace Customers.Client;
+
+/// <summary>What a successful call answered besides its value: the status, the service's trace id, the Idempotency-Key sent.</summary>
+public class CustomerCredentialsResponse
+{
+    /// <summary>Creates a response; the client creates them, and tests of consumers may too.</summary>
+    public CustomerCredentialsResponse(int status, string? traceId, string? idempotencyKey)
+    {
+        Status = status;
+        TraceId = traceId;
+        IdempotencyKey = idempotencyKey;
+    }
+
+    /// <summary>The HTTP status, for example 201.</summary>
+    public int Status { get; }
+
+    /// <summary>The service's trace id (x-trace-id): quote it when a call "worked but did the wrong thing".</summary>
+    public string? TraceId { get; }
+
+    /// <summary>For a create, the Idempotency-Key that was sent (yours, or the one the client generated); send it again to retry safely.</summary>
+    public string? IdempotencyKey { get; }
+}
+
+/// <summary>A successful call's value with what the response said about it.</summary>
+/// <typeparam name="T">The value's type.</typeparam>
+public sealed class CustomerCredentialsResponse<T> : CustomerCredentialsResponse
+{
+    /// <summary>Creates a response; the client creates them, and tests of consumers may too.</summary>
+    public CustomerCredentialsResponse(T value, int status, string? traceId, string? idempotencyKey)
+        : base(status, traceId, idempotencyKey) => Value = value;
+
+    /// <summary>What the service returned.</summary>
+    public T Value { get; }
+}
