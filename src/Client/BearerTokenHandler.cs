@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using Microsoft.Extensions.Options;
-
 namespace Customers.Client;
 
 /// <summary>
@@ -8,11 +6,11 @@ namespace Customers.Client;
 /// bearerJwt security scheme says. It sits inside the resilience pipeline, so each attempt asks the
 /// source again and a retry after a 401 or a timeout carries a fresh token.
 /// </summary>
-internal sealed class BearerTokenHandler(IOptionsMonitor<CustomerCredentialsClientOptions> options) : DelegatingHandler
+internal sealed class BearerTokenHandler(Func<CustomerCredentialsClientOptions> options) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (options.CurrentValue.AccessTokenSource is { } source)
+        if (options().AccessTokenSource is { } source)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await source(cancellationToken).ConfigureAwait(false));
         }

@@ -1,4 +1,5 @@
 using Customers.Client.Models;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Customers.Client;
 
@@ -21,6 +22,21 @@ public class CustomerCredentialsClient
     internal CustomerCredentialsClient(ICustomersApi api)
     {
         _api = api;
+    }
+
+    /// <summary>
+    /// A client without a dependency-injection container, for console tools and scripts: the same
+    /// pipeline as a registered client. Create one and keep it for the life of the program.
+    /// </summary>
+    /// <param name="configure">Sets the options, as <c>AddCustomerCredentialsClient</c> does.</param>
+    /// <returns>The client; its options were validated.</returns>
+    public static CustomerCredentialsClient Create(Action<CustomerCredentialsClientOptions> configure)
+    {
+        var services = new ServiceCollection();
+        services.AddCustomerCredentialsClient(configure);
+        var provider = services.BuildServiceProvider();
+        _ = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<CustomerCredentialsClientOptions>>().Value; // validates now
+        return provider.GetRequiredService<CustomerCredentialsClient>();
     }
 
     /// <summary>Adds a login credential to a customer.</summary>

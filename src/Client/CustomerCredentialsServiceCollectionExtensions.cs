@@ -16,45 +16,83 @@ public static class CustomerCredentialsServiceCollectionExtensions
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0.0.0").Split('+')[0]);
 
     /// <summary>
-    /// Registers the client, configured in code. Returns the HttpClient builder so that you can add
-    /// your own handlers (authentication, logging) or replace the primary handler.
+    /// Registers the client, configured in code; resolve it as <see cref="CustomerCredentialsClient"/>.
+    /// Returns the HttpClient builder so that you can add your own handlers (logging, say) or replace
+    /// the primary handler. Registering it twice is an error: use named clients for a second one.
     /// </summary>
-    public static IHttpClientBuilder AddCustomerCredentialsClient(this IServiceCollection services, Action<CustomerCredentialsClientOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<CustomerCredentialsClientOptions>().Configure(configure);
-        return services.AddCustomerCredentialsClientCore();
-    }
+    public static IHttpClientBuilder AddCustomerCredentialsClient(this IServiceCollection services, Action<CustomerCredentialsClientOptions> configure) =>
+        services.AddCustomerCredentialsClient(Options.DefaultName, configure);
 
     /// <summary>Registers the client, configured from a configuration section (BaseAddress, Roles, AttemptTimeout, TotalTimeout, MaxRetryAttempts, RetryDelay).</summary>
-    public static IHttpClientBuilder AddCustomerCredentialsClient(this IServiceCollection services, IConfiguration section)
+    public static IHttpClientBuilder AddCustomerCredentialsClient(this IServiceCollection services, IConfiguration section) =>
+        services.AddCustomerCredentialsClient(Options.DefaultName, section);
+
+    /// <summary>
+    /// Registers a named client with options of its own (another environment, other roles); resolve it
+    /// with <c>GetRequiredKeyedService&lt;CustomerCredentialsClient&gt;(name)</c> or <c>[FromKeyedServices(name)]</c>.
+    /// Each name has its own HttpClient and its own one resilience pipeline; a name registered twice is an error.
+    /// </summary>
+    public static IHttpClientBuilder AddCustomerCredentialsClient(this IServiceCollection services, string name, Action<CustomerCredentialsClientOptions> configure)
     {
-        ArgumentNullException.ThrowIfNull(section);
-        services.AddOptions<CustomerCredentialsClientOptions>().Bind(section);
-        return services.AddCustomerCredentialsClientCore();
+        ArgumentNullException.ThrowIfNull(configure);
+        Register(services, name).Configure(configure);
+        return services.AddCustomerCredentialsClientCore(name);
     }
 
-    private static IHttpClientBuilder AddCustomerCredentialsClientCore(this IServiceCollection services)
+    /// <summary>Registers a named client configured from a configuration section; see the overload with an action.</summary>
+    public static IHttpClientBuilder AddCustomerCredentialsClient(this IServiceCollection services, string name, IConfiguration section)
     {
-        services.AddOptions<CustomerCredentialsClientOptions>()
+        ArgumentNullException.ThrowIfNull(section);
+        Register(services, name).Bind(section);
+        return services.AddCustomerCredentialsClientCore(name);
+    }
+
+    internal static string HttpClientName(string name) => name.Length == 0 ? "Customers.Client" : "Customers.Client:" + name;
+
+    private static OptionsBuilder<CustomerCredentialsClientOptions> Register(IServiceCollection services, string name)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(name);
+        if (services.Any(d => d.ServiceType == typeof(ClientRegistration) && d.ImplementationInstance is ClientRegistration r && r.Name == name))
+        {
+            throw new InvalidOperationException(name.Length == 0
+                ? "AddCustomerCredentialsClient was called twice; a second call would stack a second pipeline. Register further clients by name."
+                : $"A Customers.Client named '{name}' is registered already; a second registration would stack a second pipeline.");
+        }
+
+        services.AddSingleton(new ClientRegistration(name));
+        return services.AddOptions<CustomerCredentialsClientOptions>(name);
+    }
+
+    private static IHttpClientBuilder AddCustomerCredentialsClientCore(this IServiceCollection services, string name)
+    {
+        services.AddOptions<CustomerCredentialsClientOptions>(name)
             .Validate(o => o.BaseAddress is { IsAbsoluteUri: true }, "CustomerCredentialsClientOptions.BaseAddress must be an absolute URI.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Roles) || o.AccessTokenSource is not null,
                 "CustomerCredentialsClientOptions.Roles must name at least one role, unless an AccessTokenSource is set (JWT mode).")
             .Validate(o => o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout > TimeSpan.FromMilliseconds(1), "CustomerCredentialsClientOptions timeouts must be positive.")
             .ValidateOnStart(); // A wrong BaseAddress stops the host at start, not the first call.
-        services.AddTransient(provider => new CustomerCredentialsClient(provider.GetRequiredService<ICustomersApi>()));
+        if (name.Length == 0)
+        {
+            services.AddTransient(provider => Create(provider, name));
+        }
+        else
+        {
+            services.AddKeyedTransient(name, (provider, _) => Create(provider, name));
+        }
+
+        CustomerCredentialsClientOptions OptionsOf(IServiceProvider provider) => provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>().Get(name);
 
         var builder = services
-            .AddRefitGeneratedClient<ICustomersApi>(RefitSettings.ForJsonContext(ContractJsonContext.Default))
+            .AddHttpClient(HttpClientName(name))
             .ConfigureHttpClient((provider, http) =>
             {
-                var options = provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>().CurrentValue;
-                http.BaseAddress = options.BaseAddress;
+                http.BaseAddress = OptionsOf(provider).BaseAddress;
                 http.Timeout = Timeout.InfiniteTimeSpan; // The resilience pipeline owns the timeouts.
                 http.DefaultRequestHeaders.UserAgent.Add(UserAgent); // The service can tell which client versions call it.
             });
         builder.AddHttpMessageHandler(() => new CallHeadersHandler());
-        builder.AddHttpMessageHandler(provider => new GatewayRolesHandler(provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>()));
+        builder.AddHttpMessageHandler(provider => new GatewayRolesHandler(() => OptionsOf(provider)));
         builder.AddHttpMessageHandler(() => new RetriedDeleteHandler());
         // Ours is the only pipeline, even where ConfigureHttpClientDefaults adds a standard resilience
         // handler to every client (the Aspire service defaults): two would multiply the attempts,
@@ -66,7 +104,7 @@ public static class CustomerCredentialsServiceCollectionExtensions
 #pragma warning restore EXTEXP0001
         builder.AddStandardResilienceHandler().Configure((HttpStandardResilienceOptions resilience, IServiceProvider provider) =>
         {
-            var options = provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>().CurrentValue;
+            var options = OptionsOf(provider);
             // The pipeline insists that one attempt ends before the whole call, and that retries stay on (≥ 1).
             var attempt = options.AttemptTimeout < options.TotalTimeout ? options.AttemptTimeout : options.TotalTimeout - TimeSpan.FromMilliseconds(1);
             resilience.AttemptTimeout.Timeout = attempt;
@@ -87,9 +125,14 @@ public static class CustomerCredentialsServiceCollectionExtensions
             };
         });
         // Added after the resilience handler, so inside it: asked again on every attempt.
-        builder.AddHttpMessageHandler(provider => new BearerTokenHandler(provider.GetRequiredService<IOptionsMonitor<CustomerCredentialsClientOptions>>()));
+        builder.AddHttpMessageHandler(provider => new BearerTokenHandler(() => OptionsOf(provider)));
         return builder;
     }
+
+    private static CustomerCredentialsClient Create(IServiceProvider provider, string name) =>
+        new(RestService.ForGenerated<ICustomersApi>(provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName(name)), Settings));
+
+    private static readonly RefitSettings Settings = RefitSettings.ForJsonContext(ContractJsonContext.Default);
 
     // GET changes nothing; a POST with an Idempotency-Key is answered once by the service however
     // often it arrives; a repeated DELETE that finds nothing left is a success (RetriedDeleteHandler).

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Customers.Client;
 
 /// <summary>
@@ -7,14 +5,14 @@ namespace Customers.Client;
 /// security scheme says (its header, <c>x-auth-roles</c>): security is not a parameter of the
 /// generated interface, so it travels on every request from here.
 /// </summary>
-internal sealed class GatewayRolesHandler(IOptionsMonitor<CustomerCredentialsClientOptions> options) : DelegatingHandler
+internal sealed class GatewayRolesHandler(Func<CustomerCredentialsClientOptions> options) : DelegatingHandler
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Headers.Remove(ContractHeaders.Roles);
-        if (!string.IsNullOrWhiteSpace(options.CurrentValue.Roles))
+        if (!string.IsNullOrWhiteSpace(options().Roles))
         {
-            request.Headers.TryAddWithoutValidation(ContractHeaders.Roles, options.CurrentValue.Roles);
+            request.Headers.TryAddWithoutValidation(ContractHeaders.Roles, options().Roles);
         }
 
         return base.SendAsync(request, cancellationToken);
