@@ -28,10 +28,14 @@ public sealed class FakeCustomersService : IDisposable
     private readonly FakeState _state = new();
     private readonly FakeCustomersServiceOptions _options;
     private readonly List<ServiceProvider> _providers = [];
+    private readonly Dictionary<string, List<ActiveFault>> _faults = new(StringComparer.Ordinal);
+    private readonly List<FakeReceivedRequest> _received = [];
+    private readonly Random _random;
 
     private FakeCustomersService(FakeCustomersServiceOptions options)
     {
         _options = options;
+        _random = new Random(options.FaultSeed);
         var api = new FakeCustomersApi(_state, options);
         _server = WireMockServer.Start(new WireMockServerSettings
         {
@@ -42,7 +46,7 @@ public sealed class FakeCustomersService : IDisposable
         });
         _server
             .Given(Request.Create().WithPath(new RegexMatcher(".*")).UsingAnyMethod())
-            .RespondWith(Response.Create().WithCallback(request => Answer(api, request)));
+            .RespondWith(Response.Create().WithCallback(request => Record(request, Answer(api, request))));
         BaseAddress = new Uri(_server.Url! + "/");
     }
 
@@ -88,12 +92,81 @@ public sealed class FakeCustomersService : IDisposable
         }
     }
 
-    /// <summary>Forgets every customer, credential and idempotency key.</summary>
+    /// <summary>Adds a credential directly, as test data (the rules of a create apply), and returns its id.</summary>
+    /// <param name="orgId">The organization.</param>
+    /// <param name="customerId">A customer added before.</param>
+    /// <param name="username">The username.</param>
+    public Guid AddCredential(string orgId, Guid customerId, string username)
+    {
+        var customer = _state.Customer(orgId, customerId) ?? throw new ArgumentException($"No customer {customerId} in {orgId}.", nameof(customerId));
+        lock (_state.Gate)
+        {
+            if (_state.UsernameTaken(orgId, username))
+            {
+                throw new ArgumentException($"The username is taken in {orgId}.", nameof(username));
+            }
+
+            var now = _options.TimeProvider.GetUtcNow();
+            var credential = new FakeCredential(Guid.CreateVersion7(now), username, now);
+            customer.Credentials.Add(credential);
+            return credential.Id;
+        }
+    }
+
+    /// <summary>
+    /// Makes calls of one operation fail as the real service fails (503, 504), answer slowly, or get
+    /// no answer at all. Faults of an operation apply in the order they were added; a faulted call
+    /// changes nothing.
+    /// </summary>
+    /// <param name="operationId">The contract's operationId, for example <c>createCredential</c>.</param>
+    /// <param name="fault">What to do, for example <see cref="FakeFault.Unavailable"/>.</param>
+    public void InjectFault(string operationId, FakeFault fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        if (ContractOperations.All.All(o => o.Id != operationId))
+        {
+            throw new ArgumentException($"The contract has no operation {operationId}; it has {string.Join(", ", ContractOperations.All.Select(o => o.Id))}.", nameof(operationId));
+        }
+
+        lock (_faults)
+        {
+            (_faults.TryGetValue(operationId, out var list) ? list : _faults[operationId] = []).Add(new ActiveFault(fault, fault.Times));
+        }
+    }
+
+    /// <summary>Removes every injected fault.</summary>
+    public void ClearFaults()
+    {
+        lock (_faults)
+        {
+            _faults.Clear();
+        }
+    }
+
+    /// <summary>The requests received so far (at most <see cref="FakeCustomersServiceOptions.MaxRequestLogCount"/>, the newest), oldest first.</summary>
+    public IReadOnlyList<FakeReceivedRequest> ReceivedRequests
+    {
+        get
+        {
+            lock (_received)
+            {
+                return [.. _received];
+            }
+        }
+    }
+
+    /// <summary>Forgets every customer, credential, idempotency key, fault and received request.</summary>
     public void Reset()
     {
         lock (_state.Gate)
         {
             _state.Clear();
+        }
+
+        ClearFaults();
+        lock (_received)
+        {
+            _received.Clear();
         }
 
         _server.ResetLogEntries();
@@ -111,11 +184,26 @@ public sealed class FakeCustomersService : IDisposable
         _server.Dispose();
     }
 
-    private static ResponseMessage Answer(FakeCustomersApi api, IRequestMessage request)
+    private ResponseMessage Answer(FakeCustomersApi api, IRequestMessage request)
     {
-        var headers = (request.Headers ?? new Dictionary<string, WireMockList<string>>())
-            .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value), StringComparer.Ordinal);
-        var answer = api.Handle(request.Method.ToUpperInvariant(), request.AbsolutePath, headers, request.Body);
+        var headers = Headers(request);
+        var fault = FaultFor(OperationOf(request));
+        if (fault is { Kind: FakeFaultKind.DropConnection })
+        {
+            return new ResponseMessage { StatusCode = 0, FaultType = FaultType.EMPTY_RESPONSE, FaultPercentage = 1.0 };
+        }
+
+        if (fault is { Kind: FakeFaultKind.Slow })
+        {
+            Thread.Sleep(fault.Delay);
+        }
+
+        var answer = fault is { Kind: FakeFaultKind.Unavailable or FakeFaultKind.Timeout }
+            ? FakeAnswer.Json(fault.Kind == FakeFaultKind.Unavailable ? 503 : 504, new FakeError(
+                fault.Kind == FakeFaultKind.Unavailable ? ContractErrors.RepositoryUnavailable : ContractErrors.RepositoryTimeout, "server",
+                fault.Kind == FakeFaultKind.Unavailable ? "The repository cannot be reached. Try again later." : "The repository did not answer in time. Try again later.").ToResponse(),
+                FakeJsonContext.Default.ErrorResponse)
+            : api.Handle(request.Method.ToUpperInvariant(), request.AbsolutePath, headers, request.Body);
         var response = new ResponseMessage { StatusCode = answer.Status, Headers = new Dictionary<string, WireMockList<string>>() };
         response.Headers[ContractHeaders.TraceId] = new WireMockList<string>(TraceId(headers));
         if (answer.Body is not null)
@@ -130,6 +218,65 @@ public sealed class FakeCustomersService : IDisposable
         }
 
         return response;
+    }
+
+    private static Dictionary<string, string> Headers(IRequestMessage request) => (request.Headers ?? new Dictionary<string, WireMockList<string>>())
+        .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value), StringComparer.Ordinal);
+
+    private static string? OperationOf(IRequestMessage request) => ContractOperations.All
+        .FirstOrDefault(o => o.Method == request.Method.ToUpperInvariant() && FakeRoute.Match(o.PathTemplate, request.AbsolutePath) is not null)?.Id;
+
+    private FakeFault? FaultFor(string? operationId)
+    {
+        lock (_faults)
+        {
+            if (operationId is null || !_faults.TryGetValue(operationId, out var active))
+            {
+                return null;
+            }
+
+            foreach (var candidate in active)
+            {
+                if (candidate.Fault.Fraction is { } fraction)
+                {
+                    if (_random.NextDouble() < fraction)
+                    {
+                        return candidate.Fault;
+                    }
+
+                    continue;
+                }
+
+                if (candidate.Remaining > 0)
+                {
+                    candidate.Remaining--;
+                    return candidate.Fault;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private ResponseMessage Record(IRequestMessage request, ResponseMessage response)
+    {
+        lock (_received)
+        {
+            _received.Add(new FakeReceivedRequest(request.Method.ToUpperInvariant(), request.AbsolutePath, OperationOf(request), Headers(request), request.Body, response.StatusCode as int? ?? 0));
+            if (_received.Count > _options.MaxRequestLogCount)
+            {
+                _received.RemoveAt(0);
+            }
+        }
+
+        return response;
+    }
+
+    private sealed class ActiveFault(FakeFault fault, int? remaining)
+    {
+        public FakeFault Fault { get; } = fault;
+
+        public int? Remaining { get; set; } = remaining;
     }
 
     // As the service: the trace id of the caller's W3C traceparent when it sent one, else a new one.

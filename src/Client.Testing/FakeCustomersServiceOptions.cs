@@ -12,6 +12,9 @@ public sealed class FakeCustomersServiceOptions
     /// <summary>The most credentials one customer may hold, as the service's Storage:MaxCredentialsPerCustomer (25 by default); one more answers 409 CREDENTIAL_LIMIT_REACHED.</summary>
     public int MaxCredentialsPerCustomer { get; set; } = 25;
 
+    /// <summary>The seed of the draws of faults given as a share of the calls, so that a run can be repeated.</summary>
+    public int FaultSeed { get; set; } = 1;
+
     /// <summary>How many requests the fake keeps for inspection; bounded so that a long test run does not fill memory.</summary>
     public int MaxRequestLogCount { get; set; } = 200;
 }
