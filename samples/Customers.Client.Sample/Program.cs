@@ -22,12 +22,18 @@ var customers = provider.GetRequiredService<CustomerCredentialsClient>();
 try
 {
     var customer = await customers.CreateCustomerAsync("telco", "CRM-SAMPLE");
-    var credential = await customers.CreateCredentialAsync("telco", customer.Id, $"sample-{Guid.NewGuid():N}@example.com");
-    Console.WriteLine($"Customer {customer.Id} has credential {credential.Id} ({credential.Username}).");
+
+    // Per-call options: your own Idempotency-Key (a message id, say: handling the message twice
+    // creates one credential), a timeout for this call, a header of yours. WithResponse gives the
+    // status and the service's trace id too.
+    var call = new CustomerCredentialsRequestOptions { IdempotencyKey = $"sample-{Guid.NewGuid():N}", Timeout = TimeSpan.FromSeconds(5) };
+    call.Headers["X-Correlation-Id"] = "sample-run";
+    var created = await customers.CreateCredentialWithResponseAsync("telco", customer.Id, $"sample-{Guid.NewGuid():N}@example.com", call);
+    Console.WriteLine($"Customer {customer.Id} has credential {created.Value.Id} ({created.Value.Username}); {created.Status}, trace {created.TraceId}, key {created.IdempotencyKey}.");
 }
 catch (CustomerCredentialsException e)
 {
-    Console.Error.WriteLine($"{e.Status} {e.ErrorCode}: {e.ErrorMessage} (trace {e.TraceId})");
+    Console.Error.WriteLine($"{e.Kind} {e.Status} {e.ErrorCode}: {e.ErrorMessage} (trace {e.TraceId})");
     return 1;
 }
 
