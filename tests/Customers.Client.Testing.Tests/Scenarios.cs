@@ -177,6 +177,23 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         await ExpectErrorAsync(Post(Credentials(customer), $$"""{"username":"one-more-{{customer:N}}@example.com"}"""), 409, "CREDENTIAL_LIMIT_REACHED", "path.customer_id");
     }
 
+    /// <summary>The contract's promise for an unknown outcome: a create that got 504 may be sent again with its key, and there is one credential.</summary>
+    [Fact]
+    public async Task A_create_the_repository_did_not_take_in_time_is_504_and_its_retry_with_the_key_creates_one()
+    {
+        var customer = await CreateCustomerAsync();
+        var key = Guid.NewGuid().ToString();
+        var body = $$"""{"username":"stalled-{{customer:N}}@example.com"}""";
+
+        using (target.StallWrites())
+        {
+            await ExpectErrorAsync(Post(Credentials(customer), body, key), 504, "REPOSITORY_TIMEOUT", "server");
+        }
+
+        await ExpectAsync(Post(Credentials(customer), body, key), 201);
+        Assert.Single((await ExpectAsync(Get(Credentials(customer)), 200)).GetProperty("credentials").EnumerateArray());
+    }
+
     [Fact]
     public async Task Unsupported_methods_and_media_types_are_refused()
     {

@@ -13,6 +13,9 @@ public interface ITarget : IDisposable
     HttpClient Http(string? roles = "API_KEY");
 
     CustomerCredentialsClient Client(string roles = "API_KEY");
+
+    /// <summary>Until disposed, the repository does not take writes in time: the fake by its fault injection, the real service because another connection holds SQLite's write lock.</summary>
+    IDisposable StallWrites();
 }
 
 public sealed class FakeTarget : ITarget
@@ -23,6 +26,16 @@ public sealed class FakeTarget : ITarget
         WithRoles(new HttpClient(new ContractValidatingHandler(inner: new SocketsHttpHandler(), recordCoverage: false)) { BaseAddress = _fake.BaseAddress }, roles);
 
     public CustomerCredentialsClient Client(string roles = "API_KEY") => _fake.CreateClient(roles);
+
+    public IDisposable StallWrites()
+    {
+        foreach (var operation in new[] { "createCustomer", "createCredential", "deleteCredential" })
+        {
+            _fake.InjectFault(operation, FakeFault.Timeout(times: int.MaxValue));
+        }
+
+        return new Stall(_fake.ClearFaults);
+    }
 
     public void Dispose() => _fake.Dispose();
 
@@ -55,5 +68,37 @@ public sealed class RealTarget : WebApplicationFactory<Program>, ITarget
         return services.BuildServiceProvider().GetRequiredService<CustomerCredentialsClient>();
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={_database}");
+    public IDisposable StallWrites()
+    {
+        _ = Server; // started, so the database exists
+        var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_database};Pooling=False");
+        holder.Open();
+        using (var begin = holder.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;"; // the write lock, until rolled back
+            begin.ExecuteNonQuery();
+        }
+
+        return new Stall(() =>
+        {
+            using (var rollback = holder.CreateCommand())
+            {
+                rollback.CommandText = "ROLLBACK;";
+                rollback.ExecuteNonQuery();
+            }
+
+            holder.Dispose();
+        });
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={_database}");
+        builder.UseSetting("Storage:Timeout", "00:00:01"); // a stalled write answers 504 within a second
+    }
+}
+
+internal sealed class Stall(Action release) : IDisposable
+{
+    public void Dispose() => release();
 }

@@ -120,6 +120,37 @@ public sealed class OperabilityTests : IDisposable
         Assert.Equal(3, _fake.Requests("GET").Count); // 1 + 2 retries; two pipelines would send 9 or more.
     }
 
+    /// <summary>The other two promises that a second pipeline breaks: the client's timeouts, and a retried DELETE that finds nothing left.</summary>
+    [Fact]
+    public async Task Under_a_default_resilience_handler_for_every_client_the_timeouts_and_the_delete_rule_are_the_clients()
+    {
+        _fake.Server.Given(Request.Create().WithPath(FakeService.CredentialsPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Responses.CredentialList)
+                .WithDelay(TimeSpan.FromSeconds(11))); // over the default handler's 10 s attempt timeout, inside the client's
+        _fake.Server.Given(Request.Create().WithPath(FakeService.CredentialPath).UsingDelete()).InScenario("delete").WillSetStateTo("failed")
+            .RespondWith(Response.Create().WithStatusCode(503).WithBody(Responses.Error("REPOSITORY_UNAVAILABLE")));
+        _fake.Server.Given(Request.Create().WithPath(FakeService.CredentialPath).UsingDelete()).InScenario("delete").WhenStateIs("failed")
+            .RespondWith(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody(Responses.Error("CREDENTIAL_NOT_FOUND", "path.credential_id")));
+        var services = new ServiceCollection();
+        services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+        services.AddCustomerCredentialsClient(options =>
+        {
+            options.BaseAddress = new Uri(_fake.Server.Url!);
+            options.AttemptTimeout = TimeSpan.FromSeconds(15);
+            options.TotalTimeout = TimeSpan.FromSeconds(20);
+            options.RetryDelay = TimeSpan.FromMilliseconds(10);
+        });
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<CustomerCredentialsClient>();
+
+        var deleted = client.DeleteCredentialAsync(FakeService.Org, FakeService.CustomerId, FakeService.CredentialId);
+        Assert.Single(await client.ListCredentialsAsync(FakeService.Org, FakeService.CustomerId));
+        await deleted;
+
+        Assert.Single(_fake.Requests("GET"));
+        Assert.Equal(2, _fake.Requests("DELETE").Count);
+    }
+
     private static CustomerCredentialsClient Unreachable()
     {
         var services = new ServiceCollection();
