@@ -32,7 +32,8 @@ log() { echo "== $*" >&2; }
 
 log "build (Release)"
 for project in src/Server bench/Baseline bench/Tool; do
-  dotnet build "$project" -c Release -nologo -v:q >/dev/null
+  # Quiet when it builds; the compiler's errors when it does not (they go to stdout).
+  out=$(dotnet build "$project" -c Release -nologo -v:q 2>&1) || { printf '%s\n' "$out" | grep -E 'error|rror\(s\)' >&2; exit 1; }
 done
 server_dll=$repo/src/Server/bin/Release/net10.0/Customers.Server.dll
 baseline_dll=$repo/bench/Baseline/bin/Release/net10.0/Customers.Bench.Baseline.dll

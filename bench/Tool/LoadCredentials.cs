@@ -25,7 +25,7 @@ public static class LoadCredentials
         var (provider, client) = BenchClients.Create(service);
         await using var _ = provider;
         await Parallel.ForEachAsync(found, Sixteen, async (c, cancellationToken) =>
-            await client.DeleteCredentialAsync(Seeder.Org, c.Customer, c.Credential, cancellationToken));
+            await client.DeleteCredentialAsync(Seeder.Org, c.Customer, c.Credential, cancellationToken: cancellationToken));
         return 0;
     }
 
@@ -37,7 +37,7 @@ public static class LoadCredentials
         var customers = (await File.ReadAllLinesAsync(customersFile)).Select(Guid.Parse).ToList();
         await Parallel.ForEachAsync(customers, Sixteen, async (customer, cancellationToken) =>
         {
-            foreach (var credential in await client.ListCredentialsAsync(Seeder.Org, customer, cancellationToken))
+            foreach (var credential in await client.ListCredentialsAsync(Seeder.Org, customer, cancellationToken: cancellationToken))
             {
                 if (credential.Username.StartsWith("load-", StringComparison.Ordinal))
                 {

@@ -22,11 +22,11 @@ public static class Seeder
 
         await Parallel.ForAsync(0, customers, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, cancellationToken) =>
         {
-            var customer = await client.CreateCustomerAsync(Org, $"CRM-{i:D6}", cancellationToken);
+            var customer = await client.CreateCustomerAsync(Org, $"CRM-{i:D6}", cancellationToken: cancellationToken);
             customerIds.Add(customer.Id);
             for (var k = 0; k < credentialsPerCustomer; k++)
             {
-                var created = await client.CreateCredentialAsync(Org, customer.Id, $"user-{i:D6}-{k}@bench.example.com", cancellationToken);
+                var created = await client.CreateCredentialAsync(Org, customer.Id, $"user-{i:D6}-{k}@bench.example.com", cancellationToken: cancellationToken);
                 credentials.Add((customer.Id, created.Id));
             }
         });
