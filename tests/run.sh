@@ -70,9 +70,10 @@ echo "== the packed client, consumed as client teams consume it"
 check "dotnet pack writes Customers.Client to artifacts" dotnet pack src/Client -c Release --no-build -nologo
 check "dotnet pack writes Customers.Client.Testing to artifacts" dotnet pack src/Client.Testing -c Release --no-build -nologo
 # Each consumer restores into its own packages folder: drop it, so the package just packed is used.
-rm -rf tests/Customers.Client.Consumer.Tests/obj/packages samples/Customers.Client.Sample/obj/packages tests/Customers.Client.TrimSmoke/obj/packages
+rm -rf tests/Customers.Client.Consumer.Tests/obj/packages samples/Customers.Client.Sample/obj/packages samples/Customers.Client.Sample.Tests/obj/packages tests/Customers.Client.TrimSmoke/obj/packages
 dotnet test tests/Customers.Client.Consumer.Tests -c Release -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | show
 check "the sample builds against the package" dotnet build samples/Customers.Client.Sample -c Release -nologo
+dotnet test samples/Customers.Client.Sample.Tests -c Release -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | show
 smoke=$(mktemp -d)
 check "a trimmed, self-contained consumer publishes with zero warnings" dotnet publish tests/Customers.Client.TrimSmoke -c Release -nologo -o "$smoke"
 check "the trimmed consumer runs" "$smoke/Customers.Client.TrimSmoke"
@@ -87,7 +88,7 @@ check "the generated code is the reviewed snapshot in build/snapshots" bash buil
 check "the package version is raised as far as the contract changed since its last release" bash build/contract-diff/check-release.sh
 check "the breaking-change check tells each kind of contract change apart, and the version rule follows it" bash build/contract-diff/check-cases.sh
 
-projects=$(find tests -name '*.Tests.csproj' | wc -l)
+projects=$(find tests samples -name '*.Tests.csproj' | wc -l)
 reports=$(find "$results" -name '*.trx' | wc -l)
 if [ "$reports" -lt "$projects" ]; then
   echo "Only $reports of $projects test projects reported results: a test host crashed or did not start."
