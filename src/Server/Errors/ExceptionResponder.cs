@@ -29,6 +29,11 @@ public static class ExceptionResponder
                 "The request body could not be read completely."),
             _ => Problems.Internal(Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier),
         };
+        if (exception is not null && ExpectedFailures.Are(exception))
+        {
+            ExpectedFailures.Record(context, exception, error);
+        }
+
         return ErrorResponses.WriteAsync(context, error);
     }
 }

@@ -69,7 +69,12 @@ public static class CustomersServiceSetup
     public static WebApplication UseCustomersService(this WebApplication app)
     {
         app.UseMiddleware<TraceIdHeaderMiddleware>();
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ExceptionResponder.RespondAsync });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = ExceptionResponder.RespondAsync,
+            // Expected failures are logged once, as one line, by ExpectedFailures; the rest with their stack trace.
+            SuppressDiagnosticsCallback = context => ExpectedFailures.Are(context.Exception),
+        });
         app.UseMiddleware<EmptyErrorBodyMiddleware>();
         app.UseOperationMetricsTag();
         app.MapControllers();

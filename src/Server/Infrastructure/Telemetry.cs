@@ -41,7 +41,7 @@ public static class Telemetry
                 .AddSource("System.Net.Http", "Npgsql", Storage.Name))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
-                .AddMeter("System.Net.Http", "Npgsql"))
+                .AddMeter("System.Net.Http", "Npgsql", Errors.ExpectedFailures.MeterName))
             .UseOtlpExporter();
         return builder;
     }

@@ -16,7 +16,33 @@ public abstract class CustomerStoreContract
     /// <summary>Runs SQL on the database of <paramref name="settings"/>, as an operator would; returns the first value.</summary>
     protected abstract Task<object?> SqlAsync(Dictionary<string, string?> settings, string sql);
 
+    /// <summary>Takes the lock the provider's migrator takes (PostgreSQL's advisory lock, SQLite's write lock) until disposed.</summary>
+    protected abstract Task<IAsyncDisposable> HoldMigrationLockAsync(Dictionary<string, string?> settings);
+
     protected async Task<StoreHost> StartAsync() => await StoreHost.StartAsync(await NewDatabaseAsync(), Clock);
+
+    /// <summary>The instances are made to overlap: they start while the migration lock is held, must wait, and then leave one history.</summary>
+    [SkippableFact]
+    public async Task Instances_that_start_while_another_migrates_wait_and_apply_each_migration_once()
+    {
+        var settings = await NewDatabaseAsync();
+        var held = await HoldMigrationLockAsync(settings);
+        var starting = Enumerable.Range(0, 3).Select(_ => Task.Run(() => StoreHost.StartAsync(settings, Clock))).ToList();
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.All(starting, s => Assert.False(s.IsCompleted, "An instance started while the migration lock was held."));
+        await held.DisposeAsync();
+        var hosts = await Task.WhenAll(starting).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var applied = await SqlAsync(settings, "SELECT COUNT(*) FROM schema_migrations;");
+        Assert.Equal(await SqlAsync(settings, "SELECT COUNT(DISTINCT version) FROM schema_migrations;"), applied);
+        Assert.True(Convert.ToInt64(applied, System.Globalization.CultureInfo.InvariantCulture) >= 3);
+        foreach (var host in hosts)
+        {
+            await CreateCustomerAsync(host.Store, "telco");
+            await host.DisposeAsync();
+        }
+    }
 
     [SkippableFact]
     public async Task Keys_stored_under_the_old_rule_are_recomputed_and_a_look_alike_of_them_is_taken()
@@ -199,6 +225,49 @@ public abstract class CustomerStoreContract
         var replayed = await store.CreateCustomerAsync("other", "CRM-new", fresh, default);
         Assert.Equal(CreateOutcome.Replayed, replayed.Outcome);
         Assert.Equal(created.Customer!.Id, replayed.Customer!.Id);
+    }
+
+    [SkippableFact]
+    public async Task The_same_key_sent_at_once_by_two_instances_creates_one_credential_and_replays_it_to_the_others()
+    {
+        var settings = await NewDatabaseAsync();
+        await using var one = await StoreHost.StartAsync(settings, Clock);
+        await using var two = await StoreHost.StartAsync(settings, Clock);
+        var customer = await CreateCustomerAsync(one.Store, "telco");
+        var key = IdempotencyKey.For("same-key", "createCredential", "same@example.com");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+            await (i % 2 == 0 ? one : two).Store.CreateCredentialAsync("telco", customer, "same@example.com", key, default))));
+
+        Assert.Equal(1, results.Count(r => r.Outcome == CreateOutcome.Created));
+        Assert.Equal(15, results.Count(r => r.Outcome == CreateOutcome.Replayed));
+        Assert.Single(results.Select(r => r.Credential!.Id).Distinct());
+        Assert.Single((await one.Store.ListCredentialsAsync("telco", customer, default))!);
+    }
+
+    [SkippableFact]
+    public async Task A_purge_racing_claims_never_deletes_a_live_key()
+    {
+        await using var host = await StartAsync();
+        using var purging = new CancellationTokenSource();
+        var purges = Task.Run(async () =>
+        {
+            while (!purging.IsCancellationRequested)
+            {
+                await host.Store.PurgeExpiredKeysAsync(1000, default);
+            }
+        });
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+            (await host.Store.CreateCustomerAsync("telco", $"CRM-live-{i}", IdempotencyKey.For($"live-{i}", "createCustomer", $"CRM-live-{i}"), default)).Customer!.Id)));
+        await purging.CancelAsync();
+        await purges;
+
+        for (var i = 0; i < 20; i++)
+        {
+            var replay = await host.Store.CreateCustomerAsync("telco", $"CRM-live-{i}", IdempotencyKey.For($"live-{i}", "createCustomer", $"CRM-live-{i}"), default);
+            Assert.Equal((CreateOutcome.Replayed, created[i]), (replay.Outcome, replay.Customer!.Id));
+        }
     }
 
     [SkippableFact]

@@ -16,6 +16,16 @@ public sealed class PostgresStoreTests(SharedPostgres postgres) : CustomerStoreC
         };
     }
 
+    protected override async Task<IAsyncDisposable> HoldMigrationLockAsync(Dictionary<string, string?> settings)
+    {
+        // Not pooled: closing must end the session, which frees its advisory lock.
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(settings["ConnectionStrings:Postgres"]) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(4851875795134399826);", connection); // the migrator's 0x435553544F4D4552, "CUSTOMER"
+        await command.ExecuteNonQueryAsync();
+        return connection;
+    }
+
     protected override async Task<object?> SqlAsync(Dictionary<string, string?> settings, string sql)
     {
         await using var connection = new NpgsqlConnection(settings["ConnectionStrings:Postgres"]);
