@@ -27,7 +27,7 @@ internal sealed class FakeRequest
         Fingerprint = fingerprint;
     }
 
-    public string Org => _path["org_id"];
+    public string Org => _path[ContractTenancy.Parameter];
 
     public string? IdempotencyKey { get; }
 
