@@ -64,7 +64,8 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         var usernames = stored.Values.Select(v => v.Username.ToUpperInvariant()).ToList();
         Figures.Report(output, $"{nameof(DurabilityTests)} ({provider})", $"{writers.Acknowledged.Count} writes acknowledged before SIGKILL, " +
             $"{writers.Acknowledged.Count - missing.Count} found after restart, {stored.Count} rows in all " +
-            $"({stored.Count - writers.Acknowledged.Count} committed but never acknowledged), {usernames.Count - usernames.Distinct().Count()} duplicates");
+            $"({stored.Count - writers.Acknowledged.Count} committed but never acknowledged), {writers.Taken} creates of a shared username refused as taken, " +
+            $"{usernames.Count - usernames.Distinct().Count()} duplicates");
         Assert.Empty(missing);
         Assert.Equal(usernames.Count, usernames.Distinct().Count());
         Assert.Equal(0, writers.Failed);

@@ -14,14 +14,24 @@ public sealed class Writers(HttpClient client, IReadOnlyList<Guid> customers)
 
     public int Failed => _failed;
 
+    /// <summary>Creates refused 409 USERNAME_TAKEN: a shared username another writer had taken.</summary>
+    public int Taken => _taken;
+
     private int _failed;
+    private int _taken;
 
     public Task RunAsync(int writers, CancellationToken stop) => Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
     {
         for (var i = 0; !stop.IsCancellationRequested; i++)
         {
             var customer = customers[(w + i) % customers.Count];
-            var username = $"w{w}-{i}-{Guid.NewGuid():N}"[..30] + "@example.com";
+            // Every fourth create tries one of 40 usernames that every writer tries, in its own letter
+            // case: if the service ever stored one twice (a crash between the check and the write, a
+            // lost unique index), the duplicate check after the restart would see it.
+            var shared = i % 4 == 3;
+            var username = shared
+                ? (w % 2 == 0 ? $"shared-{i / 4 % 40}@example.com" : $"SHARED-{i / 4 % 40}@Example.com")
+                : $"w{w}-{i}-{Guid.NewGuid():N}"[..30] + "@example.com";
             try
             {
                 using var response = await client.PostAsync(Api.Credentials(customer), Api.Json(JsonSerializer.Serialize(new Dictionary<string, string> { ["username"] = username })), CancellationToken.None);
@@ -29,6 +39,10 @@ public sealed class Writers(HttpClient client, IReadOnlyList<Guid> customers)
                 {
                     var id = (await Api.ReadAsync(response)).GetProperty("id").GetGuid();
                     Acknowledged[id] = (customer, username);
+                }
+                else if (shared && response.StatusCode == HttpStatusCode.Conflict)
+                {
+                    Interlocked.Increment(ref _taken);
                 }
                 else
                 {
