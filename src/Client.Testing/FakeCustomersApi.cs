@@ -49,13 +49,13 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
         var now = options.TimeProvider.GetUtcNow();
         lock (state.Gate)
         {
-            return operation.Id switch
+            return operation switch
             {
-                "createCustomer" => Idempotent(request, now, () => CreateCustomer(request, now)),
-                "getCustomer" => GetCustomer(request),
-                "createCredential" => CreateCredential(request, now),
-                "listCredentials" => ListCredentials(request),
-                "deleteCredential" => DeleteCredential(request),
+                _ when operation == ContractOperations.CreateCustomer => Idempotent(request, now, () => CreateCustomer(request, now)),
+                _ when operation == ContractOperations.GetCustomer => GetCustomer(request),
+                _ when operation == ContractOperations.CreateCredential => CreateCredential(request, now),
+                _ when operation == ContractOperations.ListCredentials => ListCredentials(request),
+                _ when operation == ContractOperations.DeleteCredential => DeleteCredential(request),
                 _ => throw new FakeError(ContractErrors.InternalError, "server", $"The fake does not implement {operation.Id} yet."),
             };
         }
