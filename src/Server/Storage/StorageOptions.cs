@@ -38,6 +38,20 @@ public sealed class StorageOptions
 
     /// <summary>Keys deleted by one statement.</summary>
     public int KeyPurgeBatchSize { get; set; } = 1000;
+
+    /// <summary>
+    /// Where PostgreSQL reads go when the connection string names several hosts. Writes always go to
+    /// the primary. Primary (default): every read sees every acknowledged write. PreferStandby: lists
+    /// are read from a standby when one is up, and may miss a credential created or still show one
+    /// deleted a moment ago (README, "PostgreSQL").
+    /// </summary>
+    public PostgresReadFrom PostgresReadFrom { get; set; } = PostgresReadFrom.Primary;
+}
+
+public enum PostgresReadFrom
+{
+    Primary,
+    PreferStandby,
 }
 
 public enum StorageProvider

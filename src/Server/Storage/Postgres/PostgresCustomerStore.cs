@@ -30,7 +30,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
     }
 
     public Task<CustomerRecord?> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
-        database.RunAsync(async (connection, token) =>
+        database.RunReadAsync(async (connection, token) =>
         {
             await using var command = Command(connection, null, "SELECT external_id, created_at FROM customers WHERE org_id = @org AND id = @id;",
                 ("org", orgId), ("id", customerId));
@@ -76,23 +76,20 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
                 }
             }
 
-            await using var insert = Command(connection, transaction, """
+            // A taken username is a row count of 0, not a unique violation: no exception to pay for, and
+            // no username in PostgreSQL's log (a violation's DETAIL line names the key).
+            await using (var insert = Command(connection, transaction, """
                 INSERT INTO credentials (org_id, customer_id, id, username, username_key, created_at)
-                SELECT @org, @customer, @id, @username, @key, @at
-                WHERE EXISTS (SELECT 1 FROM customers WHERE org_id = @org AND id = @customer);
+                VALUES (@org, @customer, @id, @username, @key, @at)
+                ON CONFLICT (org_id, username_key) DO NOTHING;
                 """,
                 ("org", orgId), ("customer", customerId), ("id", credential.Id), ("username", username),
-                ("key", UsernameKey.From(username)), ("at", credential.CreatedAt));
-            try
+                ("key", UsernameKey.From(username)), ("at", credential.CreatedAt)))
             {
                 if (await insert.ExecuteNonQueryAsync(token) == 0)
                 {
-                    return new CreateCredentialResult(CreateOutcome.CustomerNotFound); // Rolled back with the key.
+                    return new CreateCredentialResult(CreateOutcome.UsernameTaken); // Rolled back with the key.
                 }
-            }
-            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                return new CreateCredentialResult(CreateOutcome.UsernameTaken);
             }
 
             await transaction.CommitAsync(token);
@@ -101,7 +98,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
     }
 
     public Task<IReadOnlyList<CredentialRecord>?> ListCredentialsAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
-        database.RunAsync<IReadOnlyList<CredentialRecord>?>(async (connection, token) =>
+        database.RunReadAsync<IReadOnlyList<CredentialRecord>?>(async (connection, token) =>
         {
             await using var command = Command(connection, null, """
                 SELECT cr.id, cr.username, cr.created_at
@@ -152,11 +149,15 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
             return await purge.ExecuteNonQueryAsync(token);
         }, cancellationToken);
 
+    /// <summary>Ready means a primary that takes writes, with the schema: a standby, a read-only server or none at all is unready.</summary>
     public Task PingAsync(CancellationToken cancellationToken) =>
         database.RunAsync(async (connection, token) =>
         {
-            await using var command = Command(connection, null, "SELECT COUNT(*) FROM schema_migrations;");
-            return await command.ExecuteScalarAsync(token);
+            await using var command = Command(connection, null,
+                "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only')::boolean FROM schema_migrations LIMIT 1;");
+            return await command.ExecuteScalarAsync(token) is true
+                ? throw new RepositoryUnavailableException("The PostgreSQL server found takes no writes.", new InvalidOperationException("pg_is_in_recovery() or transaction_read_only is true."))
+                : true;
         }, cancellationToken);
 
     /// <summary>

@@ -13,12 +13,18 @@ namespace Customers.Server.Storage.Postgres;
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
-    private static readonly TimeSpan CancellationWait = TimeSpan.FromMilliseconds(500);
+    internal static readonly TimeSpan CancellationWait = TimeSpan.FromMilliseconds(500);
 
     // How long past the timeout a call may take to fail on its own (Npgsql's cancellation) before
     // the caller is answered without it.
     private static readonly TimeSpan AnswerGrace = TimeSpan.FromMilliseconds(700);
-    private readonly NpgsqlDataSource _dataSource;
+
+    // Every host of the connection string, whatever its role; the sources below pick among them.
+    private readonly NpgsqlMultiHostDataSource _hosts;
+    private readonly NpgsqlMultiHostDataSource _migrationHosts;
+    private readonly NpgsqlDataSource _primary;
+    private readonly NpgsqlDataSource _reads;
+    private readonly NpgsqlDataSource _migrations;
 
     public PostgresDatabase(IConfiguration configuration, IOptions<StorageOptions> options)
     {
@@ -30,21 +36,12 @@ public sealed class PostgresDatabase : IAsyncDisposable
             throw new InvalidOperationException("Storage:Provider is Postgres but ConnectionStrings:Postgres is empty.");
         }
 
-        var timeoutMs = (long)Timeout.TotalMilliseconds;
-        var builder = new NpgsqlConnectionStringBuilder(connectionString)
-        {
-            Timeout = Seconds(settings.ConnectTimeout),
-            CommandTimeout = Seconds(Timeout),
-            CancellationTimeout = (int)CancellationWait.TotalMilliseconds,
-        };
-        builder.Options = string.Join(' ', new[]
-        {
-            builder.Options,
-            $"-c statement_timeout={timeoutMs}",
-            $"-c lock_timeout={timeoutMs}",
-            $"-c idle_in_transaction_session_timeout={timeoutMs * 2}",
-        }.Where(o => !string.IsNullOrWhiteSpace(o)));
-        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        // Writes need the primary: a standby refuses them, and a read from a standby may be behind it.
+        _hosts = new NpgsqlDataSourceBuilder(PostgresConnectionSettings.ForRequests(connectionString, settings)).BuildMultiHost();
+        _primary = _hosts.WithTargetSession(TargetSessionAttributes.Primary);
+        _reads = settings.PostgresReadFrom == PostgresReadFrom.PreferStandby ? _hosts.WithTargetSession(TargetSessionAttributes.PreferStandby) : _primary;
+        _migrationHosts = new NpgsqlDataSourceBuilder(PostgresConnectionSettings.ForMigrations(connectionString, settings)).BuildMultiHost();
+        _migrations = _migrationHosts.WithTargetSession(TargetSessionAttributes.Primary);
     }
 
     public TimeSpan Timeout { get; }
@@ -55,11 +52,18 @@ public sealed class PostgresDatabase : IAsyncDisposable
     /// frozen server); the abandoned call ends in the background, and the server's own
     /// statement_timeout rolls back whatever it had started.
     /// </summary>
-    public async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken requestAborted)
+    public Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken requestAborted) =>
+        RunAsync(_primary, work, requestAborted);
+
+    /// <summary>As <see cref="RunAsync{T}"/>, for a read that Storage:PostgresReadFrom may send to a standby.</summary>
+    public Task<T> RunReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken requestAborted) =>
+        RunAsync(_reads, work, requestAborted);
+
+    private async Task<T> RunAsync<T>(NpgsqlDataSource source, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken requestAborted)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         deadline.CancelAfter(Timeout);
-        var call = RunOnConnectionAsync(work, deadline.Token, requestAborted);
+        var call = RunOnConnectionAsync(source, work, deadline.Token, requestAborted);
         try
         {
             // WaitAsync, not a Task.Delay raced against the call: no timer outlives a call that ends in time.
@@ -77,14 +81,20 @@ public sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
-    private async Task<T> RunOnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken deadline, CancellationToken requestAborted)
+    private async Task<T> RunOnConnectionAsync<T>(NpgsqlDataSource source, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken deadline, CancellationToken requestAborted)
     {
         NpgsqlConnection connection;
         try
         {
-            connection = await _dataSource.OpenConnectionAsync(deadline);
+            connection = await source.OpenConnectionAsync(deadline);
         }
-        catch (Exception exception) when (!requestAborted.IsCancellationRequested && exception is NpgsqlException or OperationCanceledException or TimeoutException)
+        catch (OperationCanceledException exception) when (!requestAborted.IsCancellationRequested)
+        {
+            // The whole timeout went by waiting for a connection: the pool's are all busy, or the
+            // server takes connections but does not answer them (frozen).
+            throw new RepositoryTimeoutException(Timeout, exception);
+        }
+        catch (Exception exception) when (!requestAborted.IsCancellationRequested && exception is NpgsqlException or TimeoutException)
         {
             throw new RepositoryUnavailableException("No PostgreSQL connection could be opened.", exception);
         }
@@ -99,7 +109,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
             {
                 if (translated is RepositoryUnavailableException)
                 {
-                    _dataSource.Clear(); // The server went away: don't hand out the other pooled connections to it.
+                    // The server went away or is a primary no more: don't hand out the other pooled connections to it.
+                    _hosts.Clear();
                 }
 
                 throw translated;
@@ -107,16 +118,14 @@ public sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>A connection for migrations, without the statement timeouts.</summary>
-    public async Task<NpgsqlConnection> OpenForMigrationsAsync(CancellationToken cancellationToken)
-    {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SET statement_timeout = 0; SET lock_timeout = 0;", connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
-    }
+    /// <summary>A connection to the primary for migrations: not pooled, without the request timeouts.</summary>
+    public ValueTask<NpgsqlConnection> OpenForMigrationsAsync(CancellationToken cancellationToken) => _migrations.OpenConnectionAsync(cancellationToken);
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _hosts.DisposeAsync();
+        await _migrationHosts.DisposeAsync();
+    }
 
     private Exception? Translate(Exception exception) => exception switch
     {
@@ -124,12 +133,12 @@ public sealed class PostgresDatabase : IAsyncDisposable
         PostgresException { SqlState: PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.LockNotAvailable } => new RepositoryTimeoutException(Timeout, exception),
         PostgresException { SqlState: var state } when state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal)
             || state is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                // A primary that became a standby (switchover) refuses writes on the connections it kept.
+                or PostgresErrorCodes.ReadOnlySqlTransaction
             => new RepositoryUnavailableException("PostgreSQL refused the work.", exception),
         PostgresException => null,
         NpgsqlException { InnerException: TimeoutException } => new RepositoryTimeoutException(Timeout, exception),
         NpgsqlException => new RepositoryUnavailableException("The PostgreSQL connection broke.", exception),
         _ => null,
     };
-
-    private static int Seconds(TimeSpan value) => Math.Max(1, (int)Math.Ceiling(value.TotalSeconds));
 }

@@ -1,0 +1,103 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace Customers.Server.Storage.Postgres;
+
+/// <summary>
+/// What the service adds to the operator's connection string (README, "PostgreSQL"). Each default
+/// applies only where the connection string does not name that setting itself.
+/// </summary>
+internal static class PostgresConnectionSettings
+{
+    /// <summary>
+    /// Busy backends beyond about two per core only queue inside PostgreSQL (measured: a pool of 100
+    /// against 4 on 2 cores, 3.6k against 6.0k GETs/s). Per instance: instances × this must stay
+    /// under the server's max_connections.
+    /// </summary>
+    public static int DefaultPoolSize => Math.Max(4, 2 * Environment.ProcessorCount);
+
+    // The service runs about a dozen distinct statements: all of them stay prepared on each connection.
+    private const int MaxAutoPrepare = 32;
+    private const int AutoPrepareMinUsages = 2;
+
+    // How long Npgsql trusts what it last saw of a host (primary, standby, down). Npgsql's default
+    // of 10 s kept the service answering 503 for 10 s after a standby was promoted.
+    private const int HostRecheckSeconds = 1;
+
+    /// <summary>The pooled connections that serve requests, with the request timeout enforced by the server too.</summary>
+    public static string ForRequests(string connectionString, StorageOptions settings)
+    {
+        var named = NamedSettings(connectionString);
+        var timeoutMs = (long)settings.Timeout.TotalMilliseconds;
+        var builder = Common(connectionString, settings, named);
+        builder.Pooling = true;
+        if (!named.Overlaps(["maximumpoolsize", "maxpoolsize"]))
+        {
+            builder.MaxPoolSize = DefaultPoolSize;
+        }
+
+        if (!named.Contains("maxautoprepare"))
+        {
+            builder.MaxAutoPrepare = MaxAutoPrepare;
+        }
+
+        if (!named.Contains("autoprepareminusages"))
+        {
+            builder.AutoPrepareMinUsages = AutoPrepareMinUsages;
+        }
+
+        // No session state is ever changed on a request connection (the session settings below come
+        // with the startup packet), so the reset round trip on each reuse buys nothing.
+        if (!named.Contains("noresetonclose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        builder.Options = string.Join(' ', new[]
+        {
+            builder.Options,
+            $"-c statement_timeout={timeoutMs}",
+            $"-c lock_timeout={timeoutMs}",
+            $"-c idle_in_transaction_session_timeout={timeoutMs * 2}",
+        }.Where(o => !string.IsNullOrWhiteSpace(o)));
+        return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// Connections for migrations: not pooled, so the session settings a migration changes never
+    /// reach a request, and without the request timeouts (a migration may wait for another
+    /// instance's lock, or run long).
+    /// </summary>
+    public static string ForMigrations(string connectionString, StorageOptions settings)
+    {
+        var builder = Common(connectionString, settings, NamedSettings(connectionString));
+        builder.Pooling = false;
+        builder.CommandTimeout = 0;
+        return builder.ConnectionString;
+    }
+
+    private static NpgsqlConnectionStringBuilder Common(string connectionString, StorageOptions settings, HashSet<string> named)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Timeout = Seconds(settings.ConnectTimeout),
+            CommandTimeout = Seconds(settings.Timeout),
+            CancellationTimeout = (int)PostgresDatabase.CancellationWait.TotalMilliseconds,
+        };
+        if (!named.Contains("hostrecheckseconds"))
+        {
+            builder.HostRecheckSeconds = HostRecheckSeconds;
+        }
+
+        return builder;
+    }
+
+    /// <summary>The settings the connection string names, lower case without spaces ("Max Pool Size" → maxpoolsize).</summary>
+    private static HashSet<string> NamedSettings(string connectionString)
+    {
+        var plain = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return plain.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
+    }
+
+    private static int Seconds(TimeSpan value) => Math.Max(1, (int)Math.Ceiling(value.TotalSeconds));
+}
