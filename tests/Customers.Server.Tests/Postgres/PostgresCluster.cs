@@ -8,16 +8,19 @@ namespace Customers.Server.Tests.Postgres;
 /// A throwaway PostgreSQL server of the machine's own binaries: a new cluster in a temporary
 /// folder, listening on 127.0.0.1 at a free port, removed on dispose. Under root (CI) it runs as
 /// the postgres user, since PostgreSQL refuses to run as root. Tests can stop, start, freeze
-/// (SIGSTOP) and thaw it.
+/// (SIGSTOP), thaw and kill it, and start standbys of it (PostgresCluster.Replication.cs).
 /// </summary>
-public sealed class PostgresCluster : IAsyncDisposable
+public sealed partial class PostgresCluster : IAsyncDisposable
 {
     private readonly string _root;
+    private readonly PostgresServerSettings _settings;
+    private bool _killed;
 
-    private PostgresCluster(string root, int port)
+    private PostgresCluster(string root, int port, PostgresServerSettings settings)
     {
         _root = root;
         Port = port;
+        _settings = settings;
     }
 
     /// <summary>Where initdb and pg_ctl are, or null. CUSTOMERS_PG_BIN overrides the search.</summary>
@@ -32,7 +35,22 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(_root, "data");
 
-    public static async Task<PostgresCluster> StartAsync()
+    /// <summary>What the server log holds so far.</summary>
+    public string ServerLog => File.Exists(LogFile) ? File.ReadAllText(LogFile) : "";
+
+    private string LogFile => Path.Combine(_root, "server.log");
+
+    public static Task<PostgresCluster> StartAsync() => StartAsync(new PostgresServerSettings());
+
+    public static async Task<PostgresCluster> StartAsync(PostgresServerSettings settings)
+    {
+        var cluster = await CreateAsync(settings);
+        await cluster.PostgresToolAsync("initdb", "-D", cluster.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync");
+        await cluster.StartServerAsync();
+        return cluster;
+    }
+
+    private static async Task<PostgresCluster> CreateAsync(PostgresServerSettings settings)
     {
         if (Unavailable is { } reason)
         {
@@ -40,15 +58,12 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
 
         var root = Directory.CreateTempSubdirectory("customers-pg-").FullName;
-        var cluster = new PostgresCluster(root, FreePort.Next());
         if (IsRoot)
         {
             await RunAsync("chown", "postgres:postgres", root);
         }
 
-        await cluster.PostgresToolAsync("initdb", "-D", cluster.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync");
-        await cluster.StartServerAsync();
-        return cluster;
+        return new PostgresCluster(root, FreePort.Next(), settings);
     }
 
     public string ConnectionString(string database = "postgres") =>
@@ -65,8 +80,18 @@ public sealed class PostgresCluster : IAsyncDisposable
         return ConnectionString(name);
     }
 
-    public Task StartServerAsync() => PostgresToolAsync("pg_ctl", "-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60",
-        "-o", $"-c listen_addresses=127.0.0.1 -p {Port} -k {_root} -c fsync=off -c max_connections=200", "start");
+    public Task StartServerAsync()
+    {
+        _killed = false;
+        var options = $"-c listen_addresses=127.0.0.1 -p {Port} -k {_root} -c fsync={(_settings.Durable ? "on" : "off")} -c max_connections=200";
+        if (_settings.SynchronousStandbys)
+        {
+            // pg_ctl hands -o to a shell: the quotes keep * from being a glob.
+            options += " -c synchronous_standby_names='*'";
+        }
+
+        return PostgresToolAsync("pg_ctl", "-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "-o", options, "start");
+    }
 
     public Task StopServerAsync() => PostgresToolAsync("pg_ctl", "-D", DataDirectory, "-m", "fast", "-w", "stop");
 
@@ -92,11 +117,28 @@ public sealed class PostgresCluster : IAsyncDisposable
         Signals.Send(postmaster, Signals.Cont);
     }
 
+    /// <summary>
+    /// SIGKILL of the postmaster and every backend at once, as when its machine is lost: nothing is
+    /// shut down, no client is told. The data folder stays, with what was synced or not.
+    /// </summary>
+    public void Kill()
+    {
+        var postmaster = PostmasterPid();
+        var children = ChildrenOf(postmaster);
+        Signals.Send(postmaster, Signals.Kill);
+        foreach (var child in children)
+        {
+            Signals.Send(child, Signals.Kill);
+        }
+
+        _killed = true;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+            if (!_killed && File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
             {
                 Thaw();
                 await PostgresToolAsync("pg_ctl", "-D", DataDirectory, "-m", "immediate", "-w", "stop");
