@@ -86,6 +86,7 @@ pg_tool() { # runs a PostgreSQL binary, as the postgres user under root
 
 # --- the targets ------------------------------------------------------------------------------
 targets=(sqlite)
+pg_variants=()
 log "SQLite service, seeding $customers customers with $((customers * per_customer)) credentials"
 mkdir -p "$work/sqlite"
 start_service sqlite "ConnectionStrings__Sqlite=Data Source=$work/sqlite/customers.db"
@@ -100,9 +101,25 @@ if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   pg_port=$(free_port)
   pg_tool initdb -D "$pg_data" -U postgres -A trust -E UTF8 >/dev/null
   pg_tool pg_ctl -D "$pg_data" -l "$pg_root/server.log" -w -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_root" start >/dev/null
-  start_service postgres Storage__Provider=Postgres "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+  pg_connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+  start_service postgres Storage__Provider=Postgres "ConnectionStrings__Postgres=$pg_connection"
   "${tool[@]}" seed "http://127.0.0.1:$port_postgres" "$customers" "$per_customer" "$work/data-postgres" | tee "$work/seed-postgres.txt" >&2
   targets+=(postgres)
+  # The limit of this path: the same SELECT through Npgsql in a bare minimal API (bench/Baseline).
+  port=$(free_port)
+  start pgbare "$port" dotnet "$baseline_dll" --urls "http://127.0.0.1:$port" --Postgres "$pg_connection"
+  wait_ok "http://127.0.0.1:$port_pgbare/"
+  if [ "$mode" = full ]; then
+    # Each tuning change on its own: the service with Npgsql's defaults named in its connection
+    # string (the service's own defaults apply only to settings the string does not name), then
+    # with one of the changes each. "postgres" above has all of them.
+    log "PostgreSQL tuning variants (the same database)"
+    start_service pgdefaults Storage__Provider=Postgres "ConnectionStrings__Postgres=$pg_connection;Maximum Pool Size=100;Max Auto Prepare=0;No Reset On Close=false"
+    start_service pgpool Storage__Provider=Postgres "ConnectionStrings__Postgres=$pg_connection;Max Auto Prepare=0;No Reset On Close=false"
+    start_service pgprepare Storage__Provider=Postgres "ConnectionStrings__Postgres=$pg_connection;Maximum Pool Size=100;No Reset On Close=false"
+    start_service pgnoreset Storage__Provider=Postgres "ConnectionStrings__Postgres=$pg_connection;Maximum Pool Size=100;Max Auto Prepare=0"
+    pg_variants=(pgdefaults pgpool pgprepare pgnoreset)
+  fi
 else
   log "PostgreSQL is not installed: its figures are left out"
 fi
@@ -154,12 +171,18 @@ for round in $(seq 1 "$rounds"); do
   log "round $round of $rounds (wrk -t1 -c32, ${warmup}s warm-up, ${duration}s measured)"
   load baseline list "$round"
   for target in "${targets[@]}"; do load "$target" list "$round" "$work/data-$target"; done
+  [ -n "${pid_pgbare:-}" ] && load pgbare list "$round" "$work/data-postgres"
+  for variant in "${pg_variants[@]}"; do load "$variant" list "$round" "$work/data-postgres"; done
   load wiremock list "$round"
   for target in "${targets[@]}"; do
     for scenario in create delete mix; do load "$target" "$scenario" "$round" "$work/data-$target"; done
     # Untimed: remove what the load created, so that the next round measures the seeded data again.
     "${tool[@]}" cleanup "http://127.0.0.1:$(eval echo "\$port_$target")" "$work/data-$target/customers.txt"
   done
+  if [ "${#pg_variants[@]}" -gt 0 ]; then
+    load pgdefaults create "$round" "$work/data-postgres"
+    "${tool[@]}" cleanup "http://127.0.0.1:$port_pgdefaults" "$work/data-postgres/customers.txt"
+  fi
 done
 
 # --- memory over a long run ---------------------------------------------------------------------
