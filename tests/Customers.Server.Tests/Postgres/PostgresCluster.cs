@@ -80,7 +80,19 @@ public sealed partial class PostgresCluster : IAsyncDisposable
         return ConnectionString(name);
     }
 
-    public Task StartServerAsync()
+    public async Task StartServerAsync()
+    {
+        try
+        {
+            await StartPostmasterAsync();
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new InvalidOperationException($"{exception.Message}\nThe server log ends:\n{string.Join('\n', ServerLog.Split('\n').TakeLast(15))}", exception);
+        }
+    }
+
+    private Task StartPostmasterAsync()
     {
         _killed = false;
         var options = $"-c listen_addresses=127.0.0.1 -p {Port} -k {_root} -c fsync={(_settings.Durable ? "on" : "off")} -c max_connections=200";
@@ -132,6 +144,31 @@ public sealed partial class PostgresCluster : IAsyncDisposable
         }
 
         _killed = true;
+        foreach (var pid in children.Append(postmaster))
+        {
+            for (var waited = System.Diagnostics.Stopwatch.StartNew(); IsRunning(pid) && waited.Elapsed < TimeSpan.FromSeconds(10);)
+            {
+                Thread.Sleep(10);
+            }
+        }
+
+        // Where nothing reaps orphans (a container's first process), the dead postmaster stays a
+        // zombie and its pid looks alive to the next start: its lock files go, as a reboot would take them.
+        File.Delete(Path.Combine(DataDirectory, "postmaster.pid"));
+        File.Delete(Path.Combine(_root, $".s.PGSQL.{Port}.lock"));
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()
