@@ -50,11 +50,19 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// </summary>
     public static readonly KeyValuePair<string, string> UnlimitedCredentials = new("Storage__MaxCredentialsPerCustomer", "1000000");
 
-    /// <summary>Starts the service on a port Kestrel picks and waits until /health/ready answers 200.</summary>
-    public static async Task<ServiceProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts the service on a port Kestrel picks and waits until /health/ready answers 200. A
+    /// wrapper (strace and its arguments, say) runs the service as its own child.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<string>? wrapper = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dataDirectory };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Customers.Server.dll"));
+        string[] command = [.. wrapper ?? [], "dotnet", Path.Combine(AppContext.BaseDirectory, "Customers.Server.dll")];
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dataDirectory };
+        foreach (var argument in command[1..])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information"; // the line that names the port
         start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(dataDirectory, "customers.db")}";
