@@ -19,11 +19,17 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     private Uri? _baseAddress;
 
-    private ServiceProcess(Process process, ConcurrentQueue<string> output)
+    private ServiceProcess(Process process, ConcurrentQueue<string> output, string dataDirectory)
     {
         _process = process;
         _output = output;
+        DataDirectory = dataDirectory;
     }
+
+    public string DataDirectory { get; }
+
+    /// <summary>How many file descriptors the process holds open now, from /proc.</summary>
+    public int OpenFileDescriptors => Directory.EnumerateFileSystemEntries($"/proc/{Pid}/fd").Count();
 
     public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("The service has not said where it listens yet.");
 
@@ -77,7 +83,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceProcess(process, output);
+        var service = new ServiceProcess(process, output, dataDirectory);
         try
         {
             await service.WaitUntilReadyAsync();
