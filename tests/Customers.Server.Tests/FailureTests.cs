@@ -66,6 +66,41 @@ public sealed class FailureTests
         await Api.CreateCredentialAsync(client, customerId, "locked@example.com");
     }
 
+    /// <summary>
+    /// The bound under a queue, as README states it: while another process holds SQLite's write lock,
+    /// the write waiting for it answers at the timeout, and each write queued behind it may wait out
+    /// the service's own writer (up to the timeout) and then SQLite's lock (whole seconds): at most
+    /// twice the timeout plus half a second.
+    /// </summary>
+    [Fact]
+    public async Task Writes_queued_behind_a_foreign_sqlite_lock_all_answer_504_within_twice_the_timeout()
+    {
+        var timeout = TimeSpan.FromSeconds(1);
+        await using var service = new ServiceFactory(new() { ["Storage:Timeout"] = timeout.ToString() });
+        using var client = service.CreateClient("API_KEY");
+        var customerId = await Api.CreateCustomerAsync(client);
+
+        await using (var holder = new SqliteConnection($"Data Source={service.DatabasePath};Pooling=False"))
+        {
+            await holder.OpenAsync();
+            await using var begin = holder.CreateCommand();
+            begin.CommandText = "BEGIN EXCLUSIVE;";
+            await begin.ExecuteNonQueryAsync();
+
+            var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                using var response = await client.PostAsync(Api.Credentials(customerId), Api.Json($$"""{"username":"queued-{{i}}@example.com"}"""));
+                return (response.StatusCode, clock.Elapsed);
+            }));
+
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.GatewayTimeout, a.StatusCode));
+            Assert.All(answers, a => Assert.InRange(a.Elapsed, timeout * 0.9, timeout * 2 + TimeSpan.FromSeconds(0.5)));
+        }
+
+        Assert.Empty(await Api.UsernamesAsync(client, customerId));
+    }
+
     /// <summary>Expected failures are counted by code on the Meter Customers.Server; an unexpected one is not among them.</summary>
     [Fact]
     public async Task Expected_failures_are_counted_by_error_code_and_unexpected_ones_are_not()

@@ -216,6 +216,45 @@ public sealed class PostgresFaultTests
         Assert.Equal(0L, await PostgresServiceTests.ScalarAsync(connectionString, "SELECT COUNT(*) FROM credentials;"));
     }
 
+    /// <summary>
+    /// A queue of creates, five times the pool, behind a lock held past the timeout: the ones on a
+    /// connection end at lock_timeout, the ones waiting for a connection at the same deadline, so
+    /// every one answers within the timeout plus under a second.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_queue_of_creates_behind_a_lock_all_answer_504_within_the_timeout()
+    {
+        PostgresRequirement.SkipIfUnavailable();
+        await using var cluster = await PostgresCluster.StartAsync();
+        var connectionString = await cluster.CreateDatabaseAsync();
+        await using var service = PostgresServiceTests.Instance(connectionString, Timeout.ToString());
+        using var client = service.CreateClient("API_KEY");
+        var customerId = await Api.CreateCustomerAsync(client);
+
+        await using (var holder = new NpgsqlConnection(connectionString))
+        {
+            await holder.OpenAsync();
+            await using var transaction = await holder.BeginTransactionAsync();
+            await using (var lockTable = new NpgsqlCommand("LOCK TABLE credentials IN ACCESS EXCLUSIVE MODE;", holder, transaction))
+            {
+                await lockTable.ExecuteNonQueryAsync();
+            }
+
+            var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+            {
+                var clock = Stopwatch.StartNew();
+                using var response = await client.PostAsync(Api.Credentials(customerId), Api.Json($$"""{"username":"queued-{{i}}@example.com"}"""));
+                return (response.StatusCode, clock.Elapsed);
+            }));
+            await transaction.RollbackAsync();
+
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.GatewayTimeout, a.StatusCode));
+            Assert.All(answers, a => Assert.InRange(a.Elapsed, Timeout * 0.9, Timeout + TimeSpan.FromSeconds(1)));
+        }
+
+        Assert.Equal(0L, await PostgresServiceTests.ScalarAsync(connectionString, "SELECT COUNT(*) FROM credentials;"));
+    }
+
     [SkippableFact]
     public async Task Every_operation_answers_503_while_the_server_is_stopped_and_504_while_it_is_frozen()
     {
