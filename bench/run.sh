@@ -100,7 +100,9 @@ if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   pg_data="$pg_root/data"
   pg_port=$(free_port)
   pg_tool initdb -D "$pg_data" -U postgres -A trust -E UTF8 >/dev/null
-  pg_tool pg_ctl -D "$pg_data" -l "$pg_root/server.log" -w -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_root" start >/dev/null
+  # max_connections 200: the tuning variants on Npgsql's default pool keep up to 32 connections
+  # each, which with the others would pass the default of 100 (and measure refusals).
+  pg_tool pg_ctl -D "$pg_data" -l "$pg_root/server.log" -w -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_root -c max_connections=200" start >/dev/null
   pg_connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
   start_service postgres Storage__Provider=Postgres "ConnectionStrings__Postgres=$pg_connection"
   "${tool[@]}" seed "http://127.0.0.1:$port_postgres" "$customers" "$per_customer" "$work/data-postgres" | tee "$work/seed-postgres.txt" >&2
