@@ -5,7 +5,8 @@ set -euo pipefail
 work=$1
 client_csv=$2
 
-awk -F'\t' -v ticksPerSecond="$(getconf CLK_TCK)" -v poolSize="$(( $(nproc) * 2 > 4 ? $(nproc) * 2 : 4 ))" '
+# The tuning table goes to a file of its own, printed after the targets (the client's rows come in between).
+awk -F'\t' -v ticksPerSecond="$(getconf CLK_TCK)" -v tuningFile="$work/tuning.md" -v poolSize="$(( $(nproc) * 2 > 4 ? $(nproc) * 2 : 4 ))" '
 function field(text, name) { return match(text, name "=[0-9.]+") ? substr(text, RSTART + length(name) + 1, RLENGTH - length(name) - 1) + 0 : 0 }
 function median(list,   n, values, i, j, t) {
   n = split(list, values, " ")
@@ -68,19 +69,19 @@ END {
     printf "| RSS flat over the second half (from %d MB at %d requests) | %+.1f%% | %s |\n", longRss[half], longTotal[half], growth, (growth <= 5 ? "yes" : "no")
   }
   if (("pgdefaults" SUBSEP "list") in seen) {
-    print ""
-    print "### PostgreSQL tuning, each change on its own (GET list; req/s × the service on the Npgsql defaults, same round)"
-    print ""
-    print "| service | connection settings | × Npgsql defaults | p99 ms |"
-    print "|---|---|---|---|"
+    print "" > tuningFile
+    print "### PostgreSQL tuning, each change on its own (GET list; req/s × the service on the Npgsql defaults, same round)" > tuningFile
+    print "" > tuningFile
+    print "| service | connection settings | × Npgsql defaults | p99 ms |" > tuningFile
+    print "|---|---|---|---|" > tuningFile
     split("pgdefaults pgpool pgprepare pgnoreset postgres", variant, " ")
     label["pgdefaults"] = "Npgsql defaults: pool 100, no prepare, reset on reuse"
     label["pgpool"] = "pool of " poolSize " only"
     label["pgprepare"] = "auto-prepare only"
     label["pgnoreset"] = "no reset on reuse only"
     label["postgres"] = "all three (the service default)"
-    for (i = 1; i <= 5; i++) { key = variant[i] SUBSEP "list"; printf "| %s | %s | %.2f | %.2f |\n", variant[i], label[variant[i]], median(tuning[key]), median(p99[key]) / 1000 }
-    if (("pgdefaults" SUBSEP "create") in seen) printf "| POST: Npgsql defaults vs the service default | — | %.2f | %.2f vs %.2f |\n", median(rpsList["postgres" SUBSEP "create"]) / median(rpsList["pgdefaults" SUBSEP "create"]), median(p99["pgdefaults" SUBSEP "create"]) / 1000, median(p99["postgres" SUBSEP "create"]) / 1000
+    for (i = 1; i <= 5; i++) { key = variant[i] SUBSEP "list"; printf "| %s | %s | %.2f | %.2f |\n", variant[i], label[variant[i]], median(tuning[key]), median(p99[key]) / 1000 > tuningFile }
+    if (("pgdefaults" SUBSEP "create") in seen) printf "| POST: Npgsql defaults vs the service default | — | %.2f | %.2f vs %.2f |\n", median(rpsList["postgres" SUBSEP "create"]) / median(rpsList["pgdefaults" SUBSEP "create"]), median(p99["pgdefaults" SUBSEP "create"]) / 1000, median(p99["postgres" SUBSEP "create"]) / 1000 > tuningFile
   }
 }
 ' "$work/results.tsv" "$work/long.tsv" "$work/coldstart.tsv"
@@ -94,6 +95,8 @@ END {
   printf "| client allocations per call ≤ 1.2× | %s vs %s = %s× | %s |\n", alloc["CustomersClient"], alloc["HandWrittenHttpClient"], aratio["CustomersClient"], (aratio["CustomersClient"] + 0 <= 1.2 ? "yes" : "no")
   printf "| (profile) the client without its resilience pipeline | %s = %s×, %s = %s× | — |\n", mean["CustomersClientWithoutResilience"], ratio["CustomersClientWithoutResilience"], alloc["CustomersClientWithoutResilience"], aratio["CustomersClientWithoutResilience"]
 }' "$client_csv"
+
+[ -s "$work/tuning.md" ] && cat "$work/tuning.md"
 
 if [ -s "$work/long.tsv" ]; then
   echo
