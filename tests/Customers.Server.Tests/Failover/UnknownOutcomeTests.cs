@@ -1,4 +1,5 @@
 using System.Net;
+using Npgsql;
 using Customers.Server.Tests.Postgres;
 using Customers.Server.Tests.Reliability;
 using Xunit.Abstractions;
@@ -43,6 +44,52 @@ public sealed class UnknownOutcomeTests(ITestOutputHelper output)
         Assert.Equal(["in.flight@example.com"], stored);
         await Api.AssertErrorAsync(withoutKey, HttpStatusCode.Conflict, "USERNAME_TAKEN");
         first.Dispose();
+    }
+
+    /// <summary>
+    /// PostgreSQL ends a cancelled wait for a synchronous standby with a WARNING and a successful
+    /// COMMIT: committed locally, confirmed by no standby. Acknowledging that would let a failover
+    /// lose an acknowledged write. Here the wait is cancelled by hand, so that the race between the
+    /// server's statement_timeout and the service's deadline (seen in CI: a 201) cannot hide it.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_commit_that_no_standby_confirmed_is_not_acknowledged()
+    {
+        PostgresRequirement.SkipIfUnavailable();
+        await using var shape = await FailoverShape.StartAsync();
+        using var client = shape.Service.CreateClient();
+        var customerId = await Api.CreateCustomerAsync(client);
+
+        shape.Standby.Freeze();
+        HttpResponseMessage answer;
+        try
+        {
+            var sent = client.SendAsync(Create(customerId));
+            await using var admin = new NpgsqlConnection(shape.Primary.ConnectionString(shape.Database) + ";Pooling=false");
+            await admin.OpenAsync();
+            await using var cancel = new NpgsqlCommand("SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE wait_event = 'SyncRep';", admin);
+            var cancelled = 0L;
+            for (var waited = System.Diagnostics.Stopwatch.StartNew(); cancelled == 0 && waited.Elapsed < FailoverShape.Timeout; await Task.Delay(20))
+            {
+                cancelled = (long)(await cancel.ExecuteScalarAsync())!;
+            }
+
+            Assert.Equal(1L, cancelled);
+            answer = await sent;
+        }
+        finally
+        {
+            shape.Standby.Thaw();
+        }
+
+        using (answer)
+        {
+            await Api.AssertErrorAsync(answer, HttpStatusCode.GatewayTimeout, "REPOSITORY_TIMEOUT");
+        }
+
+        using var again = await client.SendAsync(Create(customerId));
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal(["in.flight@example.com"], await Api.UsernamesAsync(client, customerId));
     }
 
     private static HttpRequestMessage Create(Guid customerId)

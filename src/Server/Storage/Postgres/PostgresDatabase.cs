@@ -101,9 +101,22 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
         await using (connection)
         {
+            var unconfirmed = false;
+            void OnNotice(object sender, NpgsqlNoticeEventArgs e) => unconfirmed |= IsUnconfirmedCommit(e.Notice);
+            connection.Notice += OnNotice;
             try
             {
-                return await work(connection, deadline);
+                var result = await work(connection, deadline);
+                if (unconfirmed)
+                {
+                    // The commit waited for a synchronous standby until the timeout cancelled the wait:
+                    // it is committed on the primary but not confirmed by any standby, so a failover
+                    // now would lose it. Not a 201: the outcome is unknown (504), and a retry with the
+                    // same Idempotency-Key answers it.
+                    throw new RepositoryTimeoutException(Timeout, new TimeoutException("No synchronous standby confirmed the commit in time."));
+                }
+
+                return result;
             }
             catch (Exception exception) when (!requestAborted.IsCancellationRequested && Translate(exception) is { } translated)
             {
@@ -115,8 +128,19 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
                 throw translated;
             }
+            finally
+            {
+                connection.Notice -= OnNotice;
+            }
         }
     }
+
+    // "canceling wait for synchronous replication due to …": a WARNING with the generic warning
+    // code 01000 (syncrep.c). The text is not matched, since servers may log in another language.
+    private static bool IsUnconfirmedCommit(PostgresNotice notice) =>
+        notice.InvariantSeverity == "WARNING" && notice.SqlState == GenericWarning;
+
+    private const string GenericWarning = "01000";
 
     /// <summary>A connection to the primary for migrations: not pooled, without the request timeouts.</summary>
     public ValueTask<NpgsqlConnection> OpenForMigrationsAsync(CancellationToken cancellationToken) => _migrations.OpenConnectionAsync(cancellationToken);
