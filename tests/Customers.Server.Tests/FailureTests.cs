@@ -47,13 +47,8 @@ public sealed class FailureTests
         var customerId = await Api.CreateCustomerAsync(client);
 
         // Another process holding SQLite's write lock, as a long migration or a backup would.
-        await using (var holder = new SqliteConnection($"Data Source={service.DatabasePath};Pooling=False"))
+        await using (await HoldWriteLockAsync(service.DatabasePath))
         {
-            await holder.OpenAsync();
-            await using var begin = holder.CreateCommand();
-            begin.CommandText = "BEGIN EXCLUSIVE;";
-            await begin.ExecuteNonQueryAsync();
-
             var started = System.Diagnostics.Stopwatch.StartNew();
             using var response = await client.PostAsync(Api.Credentials(customerId), Api.Json("""{"username":"locked@example.com"}"""));
             started.Stop();
@@ -80,13 +75,8 @@ public sealed class FailureTests
         using var client = service.CreateClient("API_KEY");
         var customerId = await Api.CreateCustomerAsync(client);
 
-        await using (var holder = new SqliteConnection($"Data Source={service.DatabasePath};Pooling=False"))
+        await using (await HoldWriteLockAsync(service.DatabasePath))
         {
-            await holder.OpenAsync();
-            await using var begin = holder.CreateCommand();
-            begin.CommandText = "BEGIN EXCLUSIVE;";
-            await begin.ExecuteNonQueryAsync();
-
             var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -157,5 +147,16 @@ public sealed class FailureTests
         public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) => throw failure;
 
         public Task PingAsync(CancellationToken cancellationToken) => throw failure;
+    }
+
+    /// <summary>Another process's connection holding SQLite's write lock (BEGIN EXCLUSIVE) until disposed.</summary>
+    private static async Task<SqliteConnection> HoldWriteLockAsync(string databasePath)
+    {
+        var holder = new SqliteConnection($"Data Source={databasePath};Pooling=False");
+        await holder.OpenAsync();
+        await using var begin = holder.CreateCommand();
+        begin.CommandText = "BEGIN EXCLUSIVE;";
+        await begin.ExecuteNonQueryAsync();
+        return holder;
     }
 }

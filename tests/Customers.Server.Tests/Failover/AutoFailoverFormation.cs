@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Customers.Server.Tests.Processes;
 using Npgsql;
 
 namespace Customers.Server.Tests.Failover;
@@ -65,21 +65,6 @@ public sealed class AutoFailoverFormation : IAsyncDisposable
         .Where(parts => parts.Length == 2)
         .ToDictionary(parts => parts[0].Trim(), parts => parts[1].Trim());
 
-    private static async Task<string> RunAsync(string script, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(Scripts, script));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0
-            ? await output
-            : throw new InvalidOperationException($"{script} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await output}\n{await error}");
-    }
+    private static Task<string> RunAsync(string script, params string[] arguments) =>
+        Command.RunAsync("bash", [Path.Combine(Scripts, script), .. arguments]);
 }

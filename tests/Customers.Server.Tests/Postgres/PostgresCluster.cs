@@ -220,23 +220,7 @@ public sealed partial class PostgresCluster : IAsyncDisposable
             : RunAsync(executable, arguments);
     }
 
-    private static async Task RunAsync(string executable, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = "/" };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{executable} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await output}\n{await error}");
-        }
-    }
+    private static Task RunAsync(string executable, params string[] arguments) => Command.RunAsync(executable, arguments);
 
     private static string? FindBinaries()
     {

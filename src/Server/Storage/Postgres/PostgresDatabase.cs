@@ -8,8 +8,10 @@ namespace Customers.Server.Storage.Postgres;
 /// a connection that cannot be opened, or that breaks, is <see cref="RepositoryUnavailableException"/> (503);
 /// a call that runs past <see cref="StorageOptions.Timeout"/> is <see cref="RepositoryTimeoutException"/> (504).
 /// The server enforces the timeout too (statement_timeout, lock_timeout), so a statement that the
-/// service gave up on is also ended by PostgreSQL and its transaction rolled back: a 504 never
-/// leaves a change behind that commits later.
+/// service gave up on is also ended by PostgreSQL and its transaction rolled back. The one
+/// exception is a COMMIT already in flight (waiting for a synchronous standby, say): it may have
+/// taken effect, so its 504 means "outcome unknown", which a retry with the same Idempotency-Key
+/// resolves (README, PostgreSQL).
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
