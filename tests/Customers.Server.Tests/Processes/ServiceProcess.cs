@@ -125,6 +125,21 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// For a wrapped service: SIGTERM to the service under the wrapper, then waits for the wrapper
+    /// to end by itself, so that it writes out all it recorded (a SIGKILL would lose its buffer).
+    /// </summary>
+    public async Task StopWrappedAsync(TimeSpan within)
+    {
+        foreach (var child in File.ReadAllText($"/proc/{Pid}/task/{Pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Signals.Send(int.Parse(child), Signals.Term);
+        }
+
+        using var timeout = new CancellationTokenSource(within);
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -50,6 +50,8 @@ public sealed class FsyncOrderTests(ITestOutputHelper output)
                 using var response = await client.PostAsync(Api.Credentials(customerId), Api.Json($$"""{"username":"synced-{{i}}@example.com"}"""));
                 Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             }
+
+            await service.StopWrappedAsync(TimeSpan.FromSeconds(30));
         }
 
         var trace = SyscallTrace.Read(tracePath);
