@@ -45,10 +45,10 @@ public static class ConfigurationProblems
             return "Storage:Timeout and Storage:ConnectTimeout must be positive time spans such as 00:00:05.";
         }
 
-        if (storage.MaxCredentialsPerCustomer < 1 || storage.KeyPurgeBatchSize < 1 || storage.KeyPurgeFirstDelay < TimeSpan.Zero
+        if (storage.MaxCredentialsPerCustomer < 1 || storage.KeyPurgeBatchSize < 1 || storage.SqliteMaxWritesPerCommit < 1 || storage.KeyPurgeFirstDelay < TimeSpan.Zero
             || storage.KeyPurgeInterval <= TimeSpan.Zero || storage.KeyPurgeRetryDelay <= TimeSpan.Zero)
         {
-            return "Storage:MaxCredentialsPerCustomer and Storage:KeyPurgeBatchSize must be at least 1, the KeyPurge intervals positive.";
+            return "Storage:MaxCredentialsPerCustomer, Storage:KeyPurgeBatchSize and Storage:SqliteMaxWritesPerCommit must be at least 1, the KeyPurge intervals positive.";
         }
 
         if (JwtProblem(jwt) is { } jwtProblem)

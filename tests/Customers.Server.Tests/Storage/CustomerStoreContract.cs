@@ -304,6 +304,35 @@ public abstract class CustomerStoreContract
         Assert.Equal(CreateOutcome.Created, (await store.CreateCredentialAsync("telco", customer, "free@example.com", other, default)).Outcome);
     }
 
+    /// <summary>
+    /// Concurrent writes that the SQLite writer commits in one group, some refused: each refused one
+    /// is rolled back alone (its key with it), and the others are stored.
+    /// </summary>
+    [SkippableFact]
+    public async Task Concurrent_creates_refused_and_accepted_side_by_side_keep_only_what_was_accepted()
+    {
+        await using var host = await StartAsync();
+        var store = host.Store;
+        var customer = await CreateCustomerAsync(store, "telco");
+        IdempotencyKey Key(int i, string username) => IdempotencyKey.For($"side-{i}", "createCredential", customer.ToString(), username)!;
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+        {
+            var username = i % 2 == 0 ? "same@example.com" : $"own-{i}@example.com";
+            return (i, (await store.CreateCredentialAsync("telco", customer, username, Key(i, username), default)).Outcome);
+        })));
+
+        var sameWinner = Assert.Single(outcomes, o => o.i % 2 == 0 && o.Outcome == CreateOutcome.Created).i;
+        Assert.All(outcomes.Where(o => o.i % 2 == 0 && o.i != sameWinner), o => Assert.Equal(CreateOutcome.UsernameTaken, o.Outcome));
+        Assert.All(outcomes.Where(o => o.i % 2 == 1), o => Assert.Equal(CreateOutcome.Created, o.Outcome));
+        Assert.Equal(9, (await store.ListCredentialsAsync("telco", customer, default))!.Count);
+        // The refused creates kept no key: each may now be used for another username.
+        foreach (var (i, _) in outcomes.Where(o => o.i % 2 == 0 && o.i != sameWinner))
+        {
+            Assert.Equal(CreateOutcome.Created, (await store.CreateCredentialAsync("telco", customer, $"retry-{i}@example.com", Key(i, $"retry-{i}@example.com"), default)).Outcome);
+        }
+    }
+
     [SkippableFact]
     public async Task Ping_answers_when_the_repository_is_up()
     {

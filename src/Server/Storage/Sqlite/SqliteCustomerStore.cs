@@ -11,10 +11,9 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
     public Task<CreateCustomerResult> CreateCustomerAsync(string orgId, string? externalId, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         var customer = new CustomerRecord(Guid.CreateVersion7(), externalId, Now());
-        return database.WriteAsync(async session =>
+        return database.WriteAsync(write =>
         {
-            await using var transaction = session.BeginTransaction();
-            var earlier = await ClaimKeyAsync(session, transaction, orgId, key, customer.Id, customer.CreatedAt, cancellationToken);
+            var earlier = ClaimKey(write, orgId, key, customer.Id, customer.CreatedAt);
             if (earlier is not null)
             {
                 return earlier.Matches
@@ -22,33 +21,32 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
                     : new CreateCustomerResult(CreateOutcome.KeyReused);
             }
 
-            var command = session.Command(transaction,
-                "INSERT INTO customers (org_id, id, external_id, created_at) VALUES ($org, $id, $external, $at);",
-                ("$org", orgId), ("$id", customer.Id.ToString()), ("$external", externalId), ("$at", ToMicroseconds(customer.CreatedAt)));
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            write.Command("INSERT INTO customers (org_id, id, external_id, created_at) VALUES ($org, $id, $external, $at);",
+                ("$org", orgId), ("$id", customer.Id.ToString()), ("$external", externalId), ("$at", ToMicroseconds(customer.CreatedAt)))
+                .ExecuteNonQuery();
+            write.Commit();
             return new CreateCustomerResult(CreateOutcome.Created, customer);
         }, cancellationToken);
     }
 
     public Task<CustomerRecord?> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
-        database.ReadAsync(async session =>
+        database.ReadAsync(session =>
         {
             var command = session.Command(null, "SELECT external_id, created_at FROM customers WHERE org_id = $org AND id = $id;",
                 ("$org", orgId), ("$id", customerId.ToString()));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken)
+            using var reader = command.ExecuteReader();
+            return reader.Read()
                 ? new CustomerRecord(customerId, reader.IsDBNull(0) ? null : reader.GetString(0), FromMicroseconds(reader.GetInt64(1)))
                 : null;
-        }, cancellationToken);
+        });
 
     public Task<CreateCredentialResult> CreateCredentialAsync(string orgId, Guid customerId, string username, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         var credential = new CredentialRecord(Guid.CreateVersion7(), username, Now());
-        return database.WriteAsync(async session =>
+        var usernameKey = UsernameKey.From(username); // Before the writer's turn: every write waits for the one in front.
+        return database.WriteAsync(write =>
         {
-            await using var transaction = session.BeginTransaction();
-            var earlier = await ClaimKeyAsync(session, transaction, orgId, key, credential.Id, credential.CreatedAt, cancellationToken);
+            var earlier = ClaimKey(write, orgId, key, credential.Id, credential.CreatedAt);
             if (earlier is not null)
             {
                 return earlier.Matches
@@ -57,23 +55,23 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
             }
 
             // The one writer holds the database: the count and the insert cannot be separated by another write.
-            var count = session.Command(transaction, "SELECT count(*) FROM credentials WHERE org_id = $org AND customer_id = $customer;",
+            var count = write.Command("SELECT count(*) FROM credentials WHERE org_id = $org AND customer_id = $customer;",
                 ("$org", orgId), ("$customer", customerId.ToString()));
-            if ((long)(await count.ExecuteScalarAsync(cancellationToken))! >= options.Value.MaxCredentialsPerCustomer)
+            if ((long)count.ExecuteScalar()! >= options.Value.MaxCredentialsPerCustomer)
             {
                 return new CreateCredentialResult(CreateOutcome.CredentialLimitReached); // Rolled back with the key.
             }
 
-            var command = session.Command(transaction, """
+            var command = write.Command("""
                 INSERT INTO credentials (org_id, customer_id, id, username, username_key, created_at)
                 SELECT $org, $customer, $id, $username, $key, $at
                 WHERE EXISTS (SELECT 1 FROM customers WHERE org_id = $org AND id = $customer);
                 """,
                 ("$org", orgId), ("$customer", customerId.ToString()), ("$id", credential.Id.ToString()),
-                ("$username", username), ("$key", UsernameKey.From(username)), ("$at", ToMicroseconds(credential.CreatedAt)));
+                ("$username", username), ("$key", usernameKey), ("$at", ToMicroseconds(credential.CreatedAt)));
             try
             {
-                if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+                if (command.ExecuteNonQuery() == 0)
                 {
                     return new CreateCredentialResult(CreateOutcome.CustomerNotFound); // Rolled back with the key.
                 }
@@ -83,13 +81,13 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
                 return new CreateCredentialResult(CreateOutcome.UsernameTaken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            write.Commit();
             return new CreateCredentialResult(CreateOutcome.Created, credential);
         }, cancellationToken);
     }
 
     public Task<IReadOnlyList<CredentialRecord>?> ListCredentialsAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<CredentialRecord>?>(async session =>
+        database.ReadAsync<IReadOnlyList<CredentialRecord>?>(session =>
         {
             // One read answers both "does the customer exist?" and "what are its credentials?".
             var command = session.Command(null, """
@@ -100,9 +98,9 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
                 ORDER BY cr.created_at, cr.id;
                 """,
                 ("$org", orgId), ("$customer", customerId.ToString()));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            using var reader = command.ExecuteReader();
             List<CredentialRecord>? credentials = null;
-            while (await reader.ReadAsync(cancellationToken))
+            while (reader.Read())
             {
                 credentials ??= [];
                 if (!reader.IsDBNull(0))
@@ -112,50 +110,48 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
             }
 
             return credentials;
-        }, cancellationToken);
+        });
 
     public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async session =>
+        database.WriteAsync(write =>
         {
-            var delete = session.Command(null, "DELETE FROM credentials WHERE org_id = $org AND customer_id = $customer AND id = $id;",
+            var delete = write.Command("DELETE FROM credentials WHERE org_id = $org AND customer_id = $customer AND id = $id;",
                 ("$org", orgId), ("$customer", customerId.ToString()), ("$id", credentialId.ToString()));
-            if (await delete.ExecuteNonQueryAsync(cancellationToken) == 1)
+            if (delete.ExecuteNonQuery() == 1)
             {
+                write.Commit();
                 return DeleteCredentialOutcome.Deleted;
             }
 
-            var exists = session.Command(null, "SELECT 1 FROM customers WHERE org_id = $org AND id = $customer;",
+            var exists = write.Command("SELECT 1 FROM customers WHERE org_id = $org AND id = $customer;",
                 ("$org", orgId), ("$customer", customerId.ToString()));
-            return await exists.ExecuteScalarAsync(cancellationToken) is null
+            return exists.ExecuteScalar() is null
                 ? DeleteCredentialOutcome.CustomerNotFound
                 : DeleteCredentialOutcome.CredentialNotFound;
         }, cancellationToken);
 
     public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) =>
-        database.WriteAsync(async session =>
+        database.WriteAsync(write =>
         {
             // A batch at a time, so that the one writer is never held long by a backlog.
-            var purge = session.Command(null, """
+            var purge = write.Command("""
                 DELETE FROM idempotency_keys WHERE (org_id, key) IN
                     (SELECT org_id, key FROM idempotency_keys WHERE created_at < $cutoff LIMIT $batch);
                 """,
                 ("$cutoff", ToMicroseconds(clock.GetUtcNow() - IdempotencyKey.Lifetime)), ("$batch", batchSize));
-            return await purge.ExecuteNonQueryAsync(cancellationToken);
+            var purged = purge.ExecuteNonQuery();
+            write.Commit();
+            return purged;
         }, cancellationToken);
 
     public Task PingAsync(CancellationToken cancellationToken) =>
-        database.ReadAsync(async session =>
-        {
-            var command = session.Command(null, "SELECT COUNT(*) FROM schema_migrations;");
-            return await command.ExecuteScalarAsync(cancellationToken);
-        }, cancellationToken);
+        database.ReadAsync(session => session.Command(null, "SELECT COUNT(*) FROM schema_migrations;").ExecuteScalar());
 
     /// <summary>
-    /// Stores the key for the resource about to be created, in the caller's transaction. Returns
+    /// Stores the key for the resource about to be created, in the caller's write. Returns
     /// null when the key is new (or absent, or expired), else what the earlier request created.
     /// </summary>
-    private async Task<EarlierRequest?> ClaimKeyAsync(
-        SqliteSession session, SqliteTransaction transaction, string orgId, IdempotencyKey? key, Guid resourceId, DateTimeOffset resourceCreatedAt, CancellationToken cancellationToken)
+    private EarlierRequest? ClaimKey(SqliteWrite write, string orgId, IdempotencyKey? key, Guid resourceId, DateTimeOffset resourceCreatedAt)
     {
         if (key is null)
         {
@@ -163,27 +159,27 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
         }
 
         var now = ToMicroseconds(clock.GetUtcNow());
-        var expire = session.Command(transaction, "DELETE FROM idempotency_keys WHERE org_id = $org AND key = $key AND created_at < $cutoff;",
+        var expire = write.Command("DELETE FROM idempotency_keys WHERE org_id = $org AND key = $key AND created_at < $cutoff;",
             ("$org", orgId), ("$key", key.Value), ("$cutoff", now - (long)IdempotencyKey.Lifetime.TotalMicroseconds));
-        await expire.ExecuteNonQueryAsync(cancellationToken);
+        expire.ExecuteNonQuery();
 
-        var claim = session.Command(transaction, """
+        var claim = write.Command("""
             INSERT INTO idempotency_keys (org_id, key, fingerprint, resource_id, resource_created_at, created_at)
             VALUES ($org, $key, $fingerprint, $resource, $resourceAt, $now)
             ON CONFLICT (org_id, key) DO NOTHING;
             """,
             ("$org", orgId), ("$key", key.Value), ("$fingerprint", key.Fingerprint), ("$resource", resourceId.ToString()),
             ("$resourceAt", ToMicroseconds(resourceCreatedAt)), ("$now", now));
-        if (await claim.ExecuteNonQueryAsync(cancellationToken) == 1)
+        if (claim.ExecuteNonQuery() == 1)
         {
             return null;
         }
 
-        var earlier = session.Command(transaction,
+        var earlier = write.Command(
             "SELECT fingerprint, resource_id, resource_created_at FROM idempotency_keys WHERE org_id = $org AND key = $key;",
             ("$org", orgId), ("$key", key.Value));
-        await using var reader = await earlier.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
+        using var reader = earlier.ExecuteReader();
+        reader.Read();
         return new EarlierRequest(reader.GetString(0) == key.Fingerprint, Guid.Parse(reader.GetString(1)), FromMicroseconds(reader.GetInt64(2)));
     }
 

@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using Microsoft.Data.Sqlite;
+
+namespace Customers.Server.Storage.Sqlite;
+
+/// <summary>
+/// The single writer, with group commit. SQLite lets one writer in at a time and each commit at
+/// synchronous=FULL costs an fsync, so one thread takes every write queued while the last commit
+/// was being synced (up to <see cref="StorageOptions.SqliteMaxWritesPerCommit"/>), runs each in
+/// a savepoint of one transaction, commits once, and only then answers them. No caller is
+/// answered before the fsync that covers its row, and a failed COMMIT fails every write of the group.
+/// A write not yet started when its caller's deadline passes is never run (504, nothing written);
+/// one that started runs to its end, which takes microseconds once the transaction is open.
+/// </summary>
+internal sealed class SqliteWriter : IDisposable
+{
+    private const string Savepoint = "request";
+    private readonly BlockingCollection<Unit> _queue = new();
+    private readonly Func<SqliteSession> _open;
+    private readonly Func<SqliteException, Exception?> _translate;
+    private readonly int _maxPerCommit;
+    private readonly Thread _thread;
+    private SqliteSession? _session;
+
+    public SqliteWriter(Func<SqliteSession> open, Func<SqliteException, Exception?> translate, int maxPerCommit)
+    {
+        (_open, _translate, _maxPerCommit) = (open, translate, maxPerCommit);
+        _thread = new Thread(Run) { IsBackground = true, Name = "SQLite writer" };
+        _thread.Start();
+    }
+
+    public async Task<T> WriteAsync<T>(Func<SqliteWrite, T> write, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var unit = new Unit<T>(write);
+        try
+        {
+            _queue.Add(unit, CancellationToken.None);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new RepositoryUnavailableException("The SQLite writer has stopped.", exception);
+        }
+
+        try
+        {
+            return await unit.Result.WaitAsync(timeout, cancellationToken);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException && !unit.Result.IsCompleted)
+        {
+            if (!unit.TryAbandon())
+            {
+                return await unit.Result; // Already running: it ends in microseconds and its outcome is known.
+            }
+
+            if (exception is OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new RepositoryTimeoutException(timeout, new TimeoutException("Waited too long for the SQLite writer."));
+        }
+    }
+
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        _thread.Join(TimeSpan.FromSeconds(30)); // Writes already queued are still committed and answered.
+        _session?.Dispose();
+        _queue.Dispose();
+    }
+
+    private void Run()
+    {
+        var group = new List<Unit>(_maxPerCommit);
+        foreach (var first in _queue.GetConsumingEnumerable())
+        {
+            group.Add(first);
+            while (group.Count < _maxPerCommit && _queue.TryTake(out var next))
+            {
+                group.Add(next);
+            }
+
+            try
+            {
+                Commit(group);
+            }
+            catch (Exception exception)
+            {
+                Fail(group, exception); // The thread must outlive any failure: every later write depends on it.
+            }
+
+            group.Clear();
+        }
+    }
+
+    private void Commit(List<Unit> group)
+    {
+        if (group.TrueForAll(unit => unit.IsAbandoned))
+        {
+            return;
+        }
+
+        _session ??= _open();
+        var transaction = _session.BeginTransaction(); // BEGIN IMMEDIATE: waits for another process's lock up to the busy timeout.
+        var done = new List<Unit>(group.Count);
+        try
+        {
+            foreach (var unit in group)
+            {
+                if (!unit.TryStart())
+                {
+                    continue; // Its caller gave up before its turn: it never runs.
+                }
+
+                transaction.Save(Savepoint);
+                var write = new SqliteWrite(_session, transaction);
+                try
+                {
+                    unit.Execute(write);
+                }
+                catch (Exception exception)
+                {
+                    // Its own failure undoes only its own changes; if even that fails (SQLite rolled the
+                    // whole transaction back after an I/O error), the group fails with its exception.
+                    try
+                    {
+                        transaction.Rollback(Savepoint);
+                        transaction.Release(Savepoint);
+                    }
+                    catch (SqliteException)
+                    {
+                        ExceptionDispatchInfo.Throw(exception);
+                    }
+
+                    unit.Fail(Translate(exception));
+                    continue;
+                }
+
+                if (!write.Committed)
+                {
+                    transaction.Rollback(Savepoint);
+                }
+
+                transaction.Release(Savepoint);
+                done.Add(unit);
+            }
+
+            transaction.Commit();
+        }
+        catch
+        {
+            try
+            {
+                transaction.Dispose();
+            }
+            catch (SqliteException)
+            {
+                // The connection is dropped below either way.
+            }
+
+            throw;
+        }
+
+        transaction.Dispose();
+        foreach (var unit in done)
+        {
+            unit.Answer();
+        }
+    }
+
+    /// <summary>Fails every write of the group still waiting for its answer; the next group opens a new connection.</summary>
+    private void Fail(List<Unit> group, Exception exception)
+    {
+        try
+        {
+            _session?.Dispose();
+        }
+        catch (SqliteException)
+        {
+            // Closing a broken connection may fail too; it is gone either way.
+        }
+
+        _session = null;
+        var translated = Translate(exception);
+        foreach (var unit in group)
+        {
+            unit.TryStart();
+            unit.Fail(translated);
+        }
+    }
+
+    private Exception Translate(Exception exception) =>
+        exception is SqliteException sqlite && _translate(sqlite) is { } translated ? translated : exception;
+
+    /// <summary>A queued write: Queued → Running (the writer took it) or Abandoned (its caller gave up first).</summary>
+    private abstract class Unit
+    {
+        private const int Queued = 0, Running = 1, Abandoned = 2;
+        private int _state;
+
+        public bool IsAbandoned => Volatile.Read(ref _state) == Abandoned;
+
+        public bool IsRunning => Volatile.Read(ref _state) == Running;
+
+        public bool TryStart() => Interlocked.CompareExchange(ref _state, Running, Queued) == Queued;
+
+        public bool TryAbandon() => Interlocked.CompareExchange(ref _state, Abandoned, Queued) == Queued;
+
+        public abstract void Execute(SqliteWrite write);
+
+        public abstract void Answer();
+
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class Unit<T>(Func<SqliteWrite, T> write) : Unit
+    {
+        private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _value;
+
+        public Task<T> Result => _result.Task;
+
+        public override void Execute(SqliteWrite session) => _value = write(session);
+
+        public override void Answer() => _result.TrySetResult(_value!);
+
+        public override void Fail(Exception exception)
+        {
+            if (IsRunning)
+            {
+                _result.TrySetException(exception);
+            }
+        }
+    }
+}
