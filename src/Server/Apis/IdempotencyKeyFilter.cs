@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Customers.Server.Contract;
 using Customers.Server.Storage;
+using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
@@ -18,19 +20,22 @@ public sealed class IdempotencyKeyFilter : IActionFilter
 {
     private static readonly object Item = new();
 
+    // The parameter that binds the header, per action; null for the operations that take none (most requests).
+    private readonly ConcurrentDictionary<ActionDescriptor, string?> _headerParameter = new();
+
     public static IdempotencyKey? KeyOf(HttpContext context) => context.Items[Item] as IdempotencyKey;
 
     public void OnActionExecuting(ActionExecutingContext context)
     {
-        var parameters = context.ActionDescriptor.Parameters;
-        var header = parameters.FirstOrDefault(p => p.BindingInfo?.BindingSource == BindingSource.Header
-            && string.Equals(p.BindingInfo.BinderModelName, ContractHeaders.IdempotencyKey, StringComparison.OrdinalIgnoreCase));
-        if (header is null || Argument(context, header.Name) is not string value)
+        var header = _headerParameter.GetOrAdd(context.ActionDescriptor, static action => action.Parameters
+            .FirstOrDefault(p => p.BindingInfo?.BindingSource == BindingSource.Header
+                && string.Equals(p.BindingInfo.BinderModelName, ContractHeaders.IdempotencyKey, StringComparison.OrdinalIgnoreCase))?.Name);
+        if (header is null || Argument(context, header) is not string value)
         {
             return;
         }
 
-        var parts = parameters
+        var parts = context.ActionDescriptor.Parameters
             .Where(p => p.BindingInfo?.BindingSource == BindingSource.Path || p.BindingInfo?.BindingSource == BindingSource.Body)
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .Select(p => (p.Name, Value: Argument(context, p.Name), IsBody: p.BindingInfo!.BindingSource == BindingSource.Body))

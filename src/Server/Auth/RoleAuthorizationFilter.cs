@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace Customers.Server.Auth;
 
@@ -15,11 +16,23 @@ namespace Customers.Server.Auth;
 /// organizations; in both modes a role may be limited to organizations in configuration. The
 /// operation is the route name, which the generated controller base sets to the operationId. An
 /// endpoint without an operationId is granted to nobody.
+/// One instance serves every request (registered as a singleton and added as a reusable filter),
+/// so MVC caches the filter pipeline; the grants are compiled once per configuration change.
 /// </summary>
-public sealed partial class RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOptions> grants, JwtBearerModeOptions jwt, ILogger<RoleAuthorizationFilter> logger)
-    : IAsyncAuthorizationFilter
+public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
 {
     public const string Header = ContractHeaders.Roles;
+
+    private readonly JwtBearerModeOptions _jwt;
+    private readonly ILogger<RoleAuthorizationFilter> _logger;
+    private volatile RoleGrants _grants;
+
+    public RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOptions> grants, JwtBearerModeOptions jwt, ILogger<RoleAuthorizationFilter> logger)
+    {
+        (_jwt, _logger) = (jwt, logger);
+        _grants = RoleGrants.From(grants.CurrentValue);
+        grants.OnChange(changed => _grants = RoleGrants.From(changed));
+    }
 
     public async Task OnAuthorizationAsync(AuthorizationFilterContext context)
     {
@@ -27,7 +40,7 @@ public sealed partial class RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOp
         IReadOnlyList<string> roles;
         IReadOnlySet<string>? tokenOrgs = null;
         string reference;
-        if (jwt.IsConfigured)
+        if (_jwt.IsConfigured)
         {
             if (!http.Request.Headers.Authorization.Any(value => value?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true))
             {
@@ -38,14 +51,14 @@ public sealed partial class RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOp
             var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
             if (!result.Succeeded)
             {
-                LogRejectedToken(logger, result.Failure?.Message ?? "no principal");
+                LogRejectedToken(_logger, result.Failure?.Message ?? "no principal");
                 context.Result = ErrorResponses.Result(Problems.InvalidToken());
                 return;
             }
 
             http.User = result.Principal;
-            roles = result.Principal.FindAll(jwt.RolesClaim).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
-            tokenOrgs = result.Principal.FindAll(jwt.OrgsClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+            roles = result.Principal.FindAll(_jwt.RolesClaim).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
+            tokenOrgs = result.Principal.FindAll(_jwt.OrgsClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
             reference = "header.authorization";
         }
         else
@@ -61,25 +74,54 @@ public sealed partial class RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOp
         }
 
         var operationId = context.ActionDescriptor.AttributeRouteInfo?.Name;
-        var options = grants.CurrentValue;
-        var granted = operationId is null ? [] : roles.Where(role => options.IsGranted(role, operationId)).ToList();
-        if (granted.Count == 0)
+        var grants = _grants;
+        var org = context.RouteData.Values.TryGetValue(ContractTenancy.Parameter, out var value) ? value as string : null;
+        bool anyGranted = false, orgCovered = org is null;
+        for (var i = 0; i < roles.Count && operationId is not null; i++)
+        {
+            if (grants.IsGranted(roles[i], operationId))
+            {
+                anyGranted = true;
+                orgCovered |= org is not null && grants.Covers(roles[i], org);
+            }
+        }
+
+        if (!anyGranted)
         {
             context.Result = ErrorResponses.Result(Problems.RoleNotPermitted(roles, operationId ?? "this operation", reference));
             return;
         }
 
-        if (context.RouteData.Values.TryGetValue(ContractTenancy.Parameter, out var value) && value is string org
-            && (tokenOrgs?.Contains(org) == false || !granted.Any(role => options.Covers(role, org))))
+        if (org is not null && (tokenOrgs?.Contains(org) == false || !orgCovered))
         {
             context.Result = ErrorResponses.Result(Problems.OrgNotPermitted());
         }
     }
 
-    public static IReadOnlyList<string> ParseRoles(IEnumerable<string?> headerValues) => headerValues
-        .SelectMany(value => (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        .Distinct(StringComparer.Ordinal)
-        .ToList();
+    /// <summary>The distinct roles of x-auth-roles: comma-separated, in one or several header lines.</summary>
+    public static IReadOnlyList<string> ParseRoles(StringValues headerValues)
+    {
+        // The gateway sends one role in one line almost always: that needs no splitting.
+        if (headerValues.Count == 1 && headerValues[0] is { Length: > 0 } single && !single.Contains(',')
+            && !char.IsWhiteSpace(single[0]) && !char.IsWhiteSpace(single[^1]))
+        {
+            return [single];
+        }
+
+        var roles = new List<string>();
+        foreach (var value in headerValues)
+        {
+            foreach (var role in (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!roles.Contains(role, StringComparer.Ordinal))
+                {
+                    roles.Add(role);
+                }
+            }
+        }
+
+        return roles;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bearer token rejected: {Reason}")]
     private static partial void LogRejectedToken(ILogger logger, string reason);

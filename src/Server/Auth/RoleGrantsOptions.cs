@@ -18,19 +18,4 @@ public sealed class RoleGrantsOptions
     public Dictionary<string, string[]> Grants { get; set; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, string[]> Orgs { get; set; } = new(StringComparer.Ordinal);
-
-    public bool IsGranted(string role, string operationId)
-    {
-        if (Grants.Count == 0)
-        {
-            return role == DefaultRole;
-        }
-
-        return Grants.TryGetValue(role, out var operations)
-            && operations.Any(o => o == AnyOperation || string.Equals(o, operationId, StringComparison.Ordinal));
-    }
-
-    /// <summary>Whether the role's grant reaches <paramref name="orgId"/>: every organization unless the role is limited.</summary>
-    public bool Covers(string role, string orgId) =>
-        !Orgs.TryGetValue(role, out var orgs) || orgs.Contains(orgId, StringComparer.Ordinal);
 }

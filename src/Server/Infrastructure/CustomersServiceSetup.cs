@@ -41,17 +41,24 @@ public static class CustomersServiceSetup
         services.AddCustomerStorage(configuration);
         services.AddCustomersAuthentication(configuration);
 
+        services.AddSingleton<RoleAuthorizationFilter>();
+        // MVC's core and nothing else: the contract's checks replace DataAnnotations validation, and
+        // ApiExplorer, CORS, authorization attributes and formatter mappings are not used (cold start).
         services
-            .AddControllers(mvc =>
+            .AddMvcCore(mvc =>
             {
-                mvc.Filters.Add<RoleAuthorizationFilter>();
-                mvc.Filters.Add<RequestValidationFilter>();
+                // Instances (or a reusable service filter), never Filters.Add<T>(): that builds new filters for
+                // every request and keeps MVC from caching the filter pipeline.
+                mvc.Filters.Add(new ServiceFilterAttribute(typeof(RoleAuthorizationFilter)) { IsReusable = true });
+                mvc.Filters.Add(new RequestValidationFilter());
                 mvc.Filters.Add(new IdempotencyKeyFilter());
                 // The contract's rules are checked by ContractJsonInputFormatter and RequestValidationFilter,
                 // which know which rule failed; MVC's own DataAnnotations pass would only repeat them.
                 mvc.ModelValidatorProviders.Clear();
                 mvc.InputFormatters.RemoveType<SystemTextJsonInputFormatter>();
                 mvc.InputFormatters.Insert(0, new ContractJsonInputFormatter(ContractJsonContext.Default.Options, limits.MaxRequestBodyBytes));
+                var json = mvc.OutputFormatters.OfType<SystemTextJsonOutputFormatter>().Single();
+                mvc.OutputFormatters[mvc.OutputFormatters.IndexOf(json)] = new ContractJsonOutputFormatter(json.SerializerOptions);
             })
             .AddJsonOptions(json =>
             {

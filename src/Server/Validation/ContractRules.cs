@@ -34,7 +34,6 @@ public static class ContractRules
     /// <param name="where">"body", "path" or "header": body fields get specific codes, parameters INVALID_PARAMETER.</param>
     public static RequestError? FirstBroken(ValidationAttribute[] rules, object? value, string name, string where)
     {
-        var reference = $"{where}.{name}";
         foreach (var rule in rules)
         {
             // JSON Schema semantics: required means present (and, for these schemas, not null);
@@ -43,7 +42,7 @@ public static class ContractRules
             {
                 if (value is null)
                 {
-                    return ContractErrors.MissingField.At(reference, $"{name} is required.");
+                    return ContractErrors.MissingField.At(Reference(), $"{name} is required.");
                 }
 
                 continue;
@@ -56,11 +55,11 @@ public static class ContractRules
 
             var error = rule switch
             {
-                StringLengthAttribute length when value is string text => CheckLength(length, text, name, reference, where),
-                RegularExpressionAttribute pattern when !pattern.IsValid(value) => Broken(where, ContractErrors.InvalidFieldFormat, reference, $"{name} does not match the pattern {pattern.Pattern}."),
+                StringLengthAttribute length when value is string text => CheckLength(length, text, name, where),
+                RegularExpressionAttribute pattern when !pattern.IsValid(value) => Broken(where, ContractErrors.InvalidFieldFormat, Reference(), $"{name} does not match the pattern {pattern.Pattern}."),
                 PrecisUsernameAttribute when value is string text && PrecisUsernameAttribute.Problem(text) is { } problem =>
-                    Broken(where, ContractErrors.InvalidUsername, reference, problem),
-                _ when !rule.IsValid(value) => Broken(where, ContractErrors.InvalidFieldFormat, reference, $"{name} breaks the rule {rule.GetType().Name.Replace("Attribute", string.Empty)}."),
+                    Broken(where, ContractErrors.InvalidUsername, Reference(), problem),
+                _ when !rule.IsValid(value) => Broken(where, ContractErrors.InvalidFieldFormat, Reference(), $"{name} breaks the rule {rule.GetType().Name.Replace("Attribute", string.Empty)}."),
                 _ => null,
             };
             if (error is not null)
@@ -70,25 +69,43 @@ public static class ContractRules
         }
 
         return null;
+
+        string Reference() => $"{where}.{name}"; // Only for a failure: the valid path allocates nothing here.
     }
 
     // JSON Schema counts characters (code points), not UTF-16 units as StringLengthAttribute does.
-    private static RequestError? CheckLength(StringLengthAttribute rule, string text, string name, string reference, string where)
+    private static RequestError? CheckLength(StringLengthAttribute rule, string text, string name, string where)
     {
-        var characters = text.EnumerateRunes().Count();
+        var characters = CountRunes(text);
         if (characters > rule.MaximumLength)
         {
-            return Broken(where, ContractErrors.FieldTooLong, reference,
+            return Broken(where, ContractErrors.FieldTooLong, $"{where}.{name}",
                 $"{name} must be at most {rule.MaximumLength} characters; it has {characters}.");
         }
 
         if (characters < rule.MinimumLength)
         {
-            return Broken(where, ContractErrors.FieldTooShort, reference,
+            return Broken(where, ContractErrors.FieldTooShort, $"{where}.{name}",
                 $"{name} must be at least {rule.MinimumLength} character{(rule.MinimumLength == 1 ? string.Empty : "s")}; it has {characters}.");
         }
 
         return null;
+    }
+
+    // As EnumerateRunes counts: a surrogate pair is one character, a lone surrogate one as well.
+    private static int CountRunes(string text)
+    {
+        var pairs = 0;
+        for (var i = 0; i + 1 < text.Length; i++)
+        {
+            if (char.IsSurrogatePair(text[i], text[i + 1]))
+            {
+                pairs++;
+                i++;
+            }
+        }
+
+        return text.Length - pairs;
     }
 
     // A parameter's broken rule is INVALID_PARAMETER whatever the rule; a body field's names the rule.

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using Customers.Server.Contract;
 using Customers.Server.Errors;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -15,59 +17,55 @@ namespace Customers.Server.Validation;
 /// </summary>
 public sealed class RequestValidationFilter : IActionFilter, IOrderedFilter
 {
+    private readonly ConcurrentDictionary<ActionDescriptor, ParameterCheck[]> _checks = new();
+
     public int Order => -5000;
 
     public void OnActionExecuting(ActionExecutingContext context)
     {
-        var errors = new List<RequestError>();
-        foreach (var (key, entry) in context.ModelState)
+        List<RequestError>? errors = null;
+        if (context.ModelState.ErrorCount > 0)
         {
-            foreach (var error in entry.Errors)
+            foreach (var (key, entry) in context.ModelState)
             {
-                errors.Add(Describe(context, key, entry.AttemptedValue, error.Exception));
+                foreach (var error in entry.Errors)
+                {
+                    (errors ??= []).Add(Describe(context, key, entry.AttemptedValue, error.Exception));
+                }
             }
         }
 
-        if (errors.Count == 0)
+        if (errors is null)
         {
-            foreach (var parameter in context.ActionDescriptor.Parameters.OfType<ControllerParameterDescriptor>())
+            foreach (var check in _checks.GetOrAdd(context.ActionDescriptor, ParameterCheck.Of))
             {
-                if (parameter.BindingInfo?.BindingSource is { } source && source == BindingSource.Body)
-                {
-                    continue;
-                }
-
                 // MVC's Guid binder also takes {braces}, (parentheses) and 32 bare digits; the contract's
                 // uuid is the hyphenated form only.
-                if (parameter.ParameterType == typeof(Guid) && context.RouteData.Values.TryGetValue(parameter.Name, out var raw)
-                    && !Guid.TryParseExact(raw as string, "D", out _))
+                if (check.IsUuid && context.RouteData.Values.TryGetValue(check.Name, out var raw) && !Guid.TryParseExact(raw as string, "D", out _))
                 {
-                    errors.Add(Describe(context, parameter.Name, raw as string, exception: null));
+                    (errors ??= []).Add(Describe(context, check.Name, raw as string, exception: null));
                     continue;
                 }
 
-                var rules = ContractRules.AttributesOf(parameter.ParameterInfo);
-                if (rules.Length == 0)
+                if (check.Rules.Length == 0)
                 {
                     continue;
                 }
 
-                context.ActionArguments.TryGetValue(parameter.Name, out var value);
-                var name = parameter.BindingInfo?.BinderModelName ?? parameter.Name;
-                var where = parameter.BindingInfo?.BindingSource == BindingSource.Header ? "header" : "path";
-                if (where == "header" && value is null && context.HttpContext.Request.Headers.ContainsKey(name))
+                context.ActionArguments.TryGetValue(check.Name, out var value);
+                if (check.Where == "header" && value is null && context.HttpContext.Request.Headers.ContainsKey(check.ContractName))
                 {
                     value = string.Empty; // MVC binds an empty header as absent; the contract says it breaks minLength.
                 }
 
-                if (ContractRules.FirstBroken(rules, value, where == "header" ? name.ToLowerInvariant() : name, where) is { } broken)
+                if (ContractRules.FirstBroken(check.Rules, value, check.ContractName, check.Where) is { } broken)
                 {
-                    errors.Add(broken);
+                    (errors ??= []).Add(broken);
                 }
             }
         }
 
-        if (errors.Count > 0)
+        if (errors is not null)
         {
             // The most specific status wins: 413 and 415 over 400.
             errors.Sort((a, b) => b.Status.CompareTo(a.Status));
@@ -100,5 +98,22 @@ public sealed class RequestValidationFilter : IActionFilter, IOrderedFilter
 
         return ContractErrors.InvalidParameter.At($"path.{key}",
             $"{key} is not valid{shown}.");
+    }
+
+    /// <summary>What the contract checks on one path or header parameter of an action, worked out once per action.</summary>
+    private sealed record ParameterCheck(string Name, bool IsUuid, System.ComponentModel.DataAnnotations.ValidationAttribute[] Rules, string ContractName, string Where)
+    {
+        public static ParameterCheck[] Of(ActionDescriptor action) => action.Parameters
+            .OfType<ControllerParameterDescriptor>()
+            .Where(p => p.BindingInfo?.BindingSource != BindingSource.Body)
+            .Select(p =>
+            {
+                var where = p.BindingInfo?.BindingSource == BindingSource.Header ? "header" : "path";
+                var name = p.BindingInfo?.BinderModelName ?? p.Name;
+                return new ParameterCheck(p.Name, p.ParameterType == typeof(Guid), ContractRules.AttributesOf(p.ParameterInfo),
+                    where == "header" ? name.ToLowerInvariant() : name, where);
+            })
+            .Where(check => check.IsUuid || check.Rules.Length > 0)
+            .ToArray();
     }
 }
