@@ -8,13 +8,12 @@ namespace Customers.Client;
 /// </summary>
 internal sealed class BearerTokenHandler(Func<CustomerCredentialsClientOptions> options) : DelegatingHandler
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (options().AccessTokenSource is { } source)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await source(cancellationToken).ConfigureAwait(false));
-        }
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        options().AccessTokenSource is { } source ? SendWithTokenAsync(source, request, cancellationToken) : base.SendAsync(request, cancellationToken);
 
+    private async Task<HttpResponseMessage> SendWithTokenAsync(Func<CancellationToken, ValueTask<string>> source, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await source(cancellationToken).ConfigureAwait(false));
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }

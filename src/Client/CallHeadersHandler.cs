@@ -9,16 +9,27 @@ internal sealed class CallHeadersHandler : DelegatingHandler
 {
     private static readonly AsyncLocal<IReadOnlyDictionary<string, string>?> Current = new();
 
-    public static IDisposable Use(IDictionary<string, string>? headers)
+    /// <summary>Sets the call's headers for its flow; null when there is nothing to set or restore (most calls), so they pay nothing.</summary>
+    public static IDisposable? Use(IDictionary<string, string>? headers)
     {
         var previous = Current.Value;
+        if (headers is not { Count: > 0 } && previous is null)
+        {
+            return null; // Writing an AsyncLocal copies the execution context: skip it when nothing changes.
+        }
+
         Current.Value = headers is { Count: > 0 } ? new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase) : null;
         return new Restore(previous);
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        foreach (var (name, value) in Current.Value ?? new Dictionary<string, string>())
+        if (Current.Value is not { } headers)
+        {
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        foreach (var (name, value) in headers)
         {
             if (!request.Headers.Contains(name))
             {

@@ -20,6 +20,11 @@ public static class ClientDiagnostics
 
     internal static Activity? Start(string operationId, string orgId)
     {
+        if (!Source.HasListeners())
+        {
+            return null; // Nobody traces: not even the activity's name is built.
+        }
+
         var activity = Source.StartActivity($"Customers {operationId}", ActivityKind.Internal);
         activity?.SetTag("customers.operation", operationId);
         activity?.SetTag("customers.org_id", orgId);

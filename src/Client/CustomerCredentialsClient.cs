@@ -57,12 +57,21 @@ public class CustomerCredentialsClient
     /// <param name="options">This call's Idempotency-Key, timeout or extra headers; all optional.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The credential and the response's metadata.</returns>
-    public virtual Task<CustomerCredentialsResponse<CredentialCreated>> CreateCredentialWithResponseAsync(string orgId, Guid customerId, string username,
+    public virtual async Task<CustomerCredentialsResponse<CredentialCreated>> CreateCredentialWithResponseAsync(string orgId, Guid customerId, string username,
         CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         var key = IdempotencyKeyFor(ContractOperations.CreateCredential, options);
-        return CallAsync(ContractOperations.CreateCredential, orgId, options, key,
-            token => _api.CreateCredential(key, orgId, customerId, new Credential { Username = username }, token), cancellationToken);
+        using var call = ClientCall.Start(ContractOperations.CreateCredential, orgId, options, cancellationToken);
+        try
+        {
+            var response = ResponseReader.Read(await _api.CreateCredential(key, orgId, customerId, new Credential { Username = username }, call.Token).ConfigureAwait(false), key, call.Token);
+            call.Succeeded();
+            return response;
+        }
+        catch (Exception exception)
+        {
+            throw call.Failed(exception);
+        }
     }
 
     /// <summary>Lists a customer's credentials, oldest first.</summary>
@@ -81,9 +90,21 @@ public class CustomerCredentialsClient
     /// <param name="options">This call's timeout or extra headers; all optional.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The list and the response's metadata.</returns>
-    public virtual Task<CustomerCredentialsResponse<CredentialList>> ListCredentialsWithResponseAsync(string orgId, Guid customerId,
-        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default) =>
-        CallAsync(ContractOperations.ListCredentials, orgId, options, null, token => _api.ListCredentials(orgId, customerId, token), cancellationToken);
+    public virtual async Task<CustomerCredentialsResponse<CredentialList>> ListCredentialsWithResponseAsync(string orgId, Guid customerId,
+        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        using var call = ClientCall.Start(ContractOperations.ListCredentials, orgId, options, cancellationToken);
+        try
+        {
+            var response = ResponseReader.Read(await _api.ListCredentials(orgId, customerId, call.Token).ConfigureAwait(false), null, call.Token);
+            call.Succeeded();
+            return response;
+        }
+        catch (Exception exception)
+        {
+            throw call.Failed(exception);
+        }
+    }
 
     /// <summary>Removes a credential from a customer. A retry that finds the credential already gone counts as success.</summary>
     /// <param name="orgId">The organization, for example <c>telco</c>.</param>
@@ -103,10 +124,21 @@ public class CustomerCredentialsClient
     /// <param name="options">This call's timeout or extra headers; all optional.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The response's metadata.</returns>
-    public virtual Task<CustomerCredentialsResponse> DeleteCredentialWithResponseAsync(string orgId, Guid customerId, Guid credentialId,
-        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default) =>
-        RunAsync(ContractOperations.DeleteCredential, orgId, options,
-            async token => ResponseReader.Read(await _api.DeleteCredential(orgId, customerId, credentialId, token).ConfigureAwait(false), token), cancellationToken);
+    public virtual async Task<CustomerCredentialsResponse> DeleteCredentialWithResponseAsync(string orgId, Guid customerId, Guid credentialId,
+        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        using var call = ClientCall.Start(ContractOperations.DeleteCredential, orgId, options, cancellationToken);
+        try
+        {
+            var response = ResponseReader.Read(await _api.DeleteCredential(orgId, customerId, credentialId, call.Token).ConfigureAwait(false), call.Token);
+            call.Succeeded();
+            return response;
+        }
+        catch (Exception exception)
+        {
+            throw call.Failed(exception);
+        }
+    }
 
     /// <summary>Creates a customer (the minimal subset of the Customers API that credentials need).</summary>
     /// <param name="orgId">The organization, for example <c>telco</c>.</param>
@@ -124,12 +156,21 @@ public class CustomerCredentialsClient
     /// <param name="options">This call's Idempotency-Key, timeout or extra headers; all optional.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The new customer's identifier and the response's metadata.</returns>
-    public virtual Task<CustomerCredentialsResponse<CustomerCreated>> CreateCustomerWithResponseAsync(string orgId, string? externalId = null,
+    public virtual async Task<CustomerCredentialsResponse<CustomerCreated>> CreateCustomerWithResponseAsync(string orgId, string? externalId = null,
         CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         var key = IdempotencyKeyFor(ContractOperations.CreateCustomer, options);
-        return CallAsync(ContractOperations.CreateCustomer, orgId, options, key,
-            token => _api.CreateCustomer(key, orgId, new CustomerCreate { ExternalId = externalId }, token), cancellationToken);
+        using var call = ClientCall.Start(ContractOperations.CreateCustomer, orgId, options, cancellationToken);
+        try
+        {
+            var response = ResponseReader.Read(await _api.CreateCustomer(key, orgId, new CustomerCreate { ExternalId = externalId }, call.Token).ConfigureAwait(false), key, call.Token);
+            call.Succeeded();
+            return response;
+        }
+        catch (Exception exception)
+        {
+            throw call.Failed(exception);
+        }
     }
 
     /// <summary>Returns a customer.</summary>
@@ -148,9 +189,21 @@ public class CustomerCredentialsClient
     /// <param name="options">This call's timeout or extra headers; all optional.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The customer and the response's metadata.</returns>
-    public virtual Task<CustomerCredentialsResponse<Customer>> GetCustomerWithResponseAsync(string orgId, Guid customerId,
-        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default) =>
-        CallAsync(ContractOperations.GetCustomer, orgId, options, null, token => _api.GetCustomer(orgId, customerId, token), cancellationToken);
+    public virtual async Task<CustomerCredentialsResponse<Customer>> GetCustomerWithResponseAsync(string orgId, Guid customerId,
+        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        using var call = ClientCall.Start(ContractOperations.GetCustomer, orgId, options, cancellationToken);
+        try
+        {
+            var response = ResponseReader.Read(await _api.GetCustomer(orgId, customerId, call.Token).ConfigureAwait(false), null, call.Token);
+            call.Succeeded();
+            return response;
+        }
+        catch (Exception exception)
+        {
+            throw call.Failed(exception);
+        }
+    }
 
     // One key per logical call: the resilience pipeline resends the same request message, so a
     // retried POST carries the same key and the service answers it without creating twice.
@@ -167,43 +220,5 @@ public class CustomerCredentialsClient
         return valid
             ? key
             : throw new ArgumentException($"The Idempotency-Key must be {rule.MinLength} to {rule.MaxLength} printable ASCII characters ({rule.Pattern}).", nameof(options));
-    }
-
-    private static Task<CustomerCredentialsResponse<T>> CallAsync<T>(OperationRule operation, string orgId, CustomerCredentialsRequestOptions? options, string? idempotencyKey,
-        Func<CancellationToken, Task<Refit.IApiResponse<T>>> call, CancellationToken cancellationToken) =>
-        RunAsync(operation, orgId, options, async token => ResponseReader.Read(await call(token).ConfigureAwait(false), idempotencyKey, token), cancellationToken);
-
-    private static async Task<TResult> RunAsync<TResult>(OperationRule operation, string orgId, CustomerCredentialsRequestOptions? options,
-        Func<CancellationToken, Task<TResult>> call, CancellationToken cancellationToken)
-    {
-        using var activity = ClientDiagnostics.Start(operation.Id, orgId);
-        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
-        using var headers = CallHeadersHandler.Use(options?.Headers);
-        using var deadline = options?.Timeout is { } timeout ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
-        deadline?.CancelAfter(options!.Timeout!.Value);
-        try
-        {
-            var result = await call(deadline?.Token ?? cancellationToken).ConfigureAwait(false);
-            ClientMetrics.Record(operation.Id, startedAt, null);
-            return result;
-        }
-        catch (OperationCanceledException canceled) when (deadline is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
-        {
-            var failure = new CustomerCredentialsException($"The call did not complete within its timeout of {options!.Timeout!.Value.TotalSeconds:0.###} s.", 0,
-                innerException: canceled, kind: CustomerCredentialsFailureKind.Timeout);
-            Fail(activity, operation.Id, startedAt, failure);
-            throw failure;
-        }
-        catch (Exception exception)
-        {
-            Fail(activity, operation.Id, startedAt, exception);
-            throw;
-        }
-    }
-
-    private static void Fail(System.Diagnostics.Activity? activity, string operationId, long startedAt, Exception exception)
-    {
-        ClientDiagnostics.Failed(activity, exception);
-        ClientMetrics.Record(operationId, startedAt, exception);
     }
 }

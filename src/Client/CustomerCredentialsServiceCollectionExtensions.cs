@@ -91,6 +91,9 @@ public static class CustomerCredentialsServiceCollectionExtensions
                 http.Timeout = Timeout.InfiniteTimeSpan; // The resilience pipeline owns the timeouts.
                 http.DefaultRequestHeaders.UserAgent.Add(UserAgent); // The service can tell which client versions call it.
             });
+        // IHttpClientFactory's default loggers write two lines and open a scope on every request; the
+        // client traces and measures each call itself. AddDefaultLogger() on the returned builder brings them back.
+        builder.RemoveAllLoggers();
         builder.AddHttpMessageHandler(() => new CallHeadersHandler());
         builder.AddHttpMessageHandler(provider => new GatewayRolesHandler(() => OptionsOf(provider)));
         builder.AddHttpMessageHandler(() => new RetriedDeleteHandler());

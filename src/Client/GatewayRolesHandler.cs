@@ -10,9 +10,9 @@ internal sealed class GatewayRolesHandler(Func<CustomerCredentialsClientOptions>
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Headers.Remove(ContractHeaders.Roles);
-        if (!string.IsNullOrWhiteSpace(options().Roles))
+        if (options().Roles is { } roles && !string.IsNullOrWhiteSpace(roles))
         {
-            request.Headers.TryAddWithoutValidation(ContractHeaders.Roles, options().Roles);
+            request.Headers.TryAddWithoutValidation(ContractHeaders.Roles, roles);
         }
 
         return base.SendAsync(request, cancellationToken);
