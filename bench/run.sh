@@ -3,7 +3,8 @@
 #   bash bench/run.sh           full run (< 10 min): writes the figures into bench/RESULTS.md
 #   bash bench/run.sh --smoke   ~10 s of load on a small seed, to prove the script works (CI); writes
 #                               nothing to the repository and asserts no timing
-# Needs wrk (Debian package wrk); uses PostgreSQL's binaries (package postgresql) when installed.
+# Needs wrk and sqlite3 (Debian packages wrk, sqlite3); uses PostgreSQL's binaries (package
+# postgresql) when installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -17,6 +18,7 @@ else
 fi
 
 command -v wrk >/dev/null || { echo "wrk is not installed (Debian package wrk)." >&2; exit 1; }
+command -v sqlite3 >/dev/null || { echo "sqlite3 is not installed (Debian package sqlite3)." >&2; exit 1; }
 work=$(mktemp -d)
 chmod 755 "$work" # the PostgreSQL cluster in it runs as the postgres user
 pids=()
@@ -91,6 +93,18 @@ log "SQLite service, seeding $customers customers with $((customers * per_custom
 mkdir -p "$work/sqlite"
 start_service sqlite "ConnectionStrings__Sqlite=Data Source=$work/sqlite/customers.db"
 "${tool[@]}" seed "http://127.0.0.1:$port_sqlite" "$customers" "$per_customer" "$work/data-sqlite" | tee "$work/seed-sqlite.txt" >&2
+
+# The limit of the embedded path: the same SELECT through Microsoft.Data.Sqlite in a bare minimal
+# API, on the service's own file (bench/Baseline).
+port=$(free_port)
+start sqlbare "$port" dotnet "$baseline_dll" --urls "http://127.0.0.1:$port" --Sqlite "$work/sqlite/customers.db"
+wait_ok "http://127.0.0.1:$port_sqlbare/"
+# Group commit against one commit per write: the same service and data with the writer committing
+# each write on its own, on a consistent copy of the seeded file (two writing processes on one
+# file would measure SQLite's lock instead).
+mkdir -p "$work/sqlite1"
+sqlite3 "$work/sqlite/customers.db" "VACUUM INTO '$work/sqlite1/customers.db'"
+start_service sqlite1 "ConnectionStrings__Sqlite=Data Source=$work/sqlite1/customers.db" Storage__SqliteMaxWritesPerCommit=1
 
 if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   log "PostgreSQL (default durability settings), seeding the same"
@@ -173,6 +187,7 @@ for round in $(seq 1 "$rounds"); do
   log "round $round of $rounds (wrk -t1 -c32, ${warmup}s warm-up, ${duration}s measured)"
   load baseline list "$round"
   for target in "${targets[@]}"; do load "$target" list "$round" "$work/data-$target"; done
+  load sqlbare list "$round"
   [ -n "${pid_pgbare:-}" ] && load pgbare list "$round" "$work/data-postgres"
   for variant in "${pg_variants[@]}"; do load "$variant" list "$round" "$work/data-postgres"; done
   load wiremock list "$round"
@@ -181,6 +196,8 @@ for round in $(seq 1 "$rounds"); do
     # Untimed: remove what the load created, so that the next round measures the seeded data again.
     "${tool[@]}" cleanup "http://127.0.0.1:$(eval echo "\$port_$target")" "$work/data-$target/customers.txt"
   done
+  load sqlite1 create "$round"
+  "${tool[@]}" cleanup "http://127.0.0.1:$port_sqlite1" "$work/data-sqlite/customers.txt"
   if [ "${#pg_variants[@]}" -gt 0 ]; then
     load pgdefaults create "$round" "$work/data-postgres"
     "${tool[@]}" cleanup "http://127.0.0.1:$port_pgdefaults" "$work/data-postgres/customers.txt"
