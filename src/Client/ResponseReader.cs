@@ -70,8 +70,9 @@ internal static class ResponseReader
         _ => CustomerCredentialsFailureKind.Network,
     };
 
+    // NonValidated reads the raw value without parsing the header or copying it into an array.
     private static string? TraceId(IApiResponse response) =>
-        response.Headers?.TryGetValues(ContractHeaders.TraceId, out var values) == true ? values.FirstOrDefault() : null;
+        response.Headers?.NonValidated.TryGetValues(ContractHeaders.TraceId, out var values) == true && values.Count > 0 ? values.ToString() : null;
 
     private static IReadOnlyList<ErrorDetail> ReadErrors(string? content)
     {
