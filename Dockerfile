@@ -3,9 +3,11 @@
 # images), so this recipe is kept minimal and standard; build it where Docker runs:
 #   docker build -t customers-service . && docker run -p 8080:8080 customers-service
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG TARGETARCH
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/Server -c Release -o /app --nologo
+# For the image's platform, so that the publish is ReadyToRun (src/Server/Customers.Server.csproj).
+RUN dotnet publish src/Server -c Release -a "$TARGETARCH" --self-contained false -o /app --nologo
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
