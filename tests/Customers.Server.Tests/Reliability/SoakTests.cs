@@ -114,7 +114,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         Figures.Report(output, nameof(SoakTests), $"{requests} requests in {seconds} s ({requests / seconds}/s), " +
             $"statuses {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}, errors {errors.Count}; " +
             $"{samples.Count} samples after {warmUp.TotalSeconds:F0} s of warm-up: managed heap after a full GC {Mb(samples[0].ManagedHeap)} → {Mb(samples[^1].ManagedHeap)} MB " +
-            $"({heapSlope:+0;-0} MB/h fitted, {heapPerRequest:+0.0;-0.0} B/request), RSS {Mb(samples[0].Resident)} → {Mb(samples[^1].Resident)} MB ({rssSlope:+0;-0} MB/h, {rssPerRequest:+0.0;-0.0} B/request), " +
+            $"({heapSlope:+0;-0;0} MB/h fitted, {heapPerRequest:+0.0;-0.0;0.0} B/request), RSS {Mb(samples[0].Resident)} → {Mb(samples[^1].Resident)} MB ({rssSlope:+0;-0;0} MB/h, {rssPerRequest:+0.0;-0.0;0.0} B/request), " +
             $"WAL at most {Mb(samples.Max(m => m.Wal)):F1} MB, open descriptors {samples.Min(m => m.Descriptors)}–{samples.Max(m => m.Descriptors)}");
         Assert.True(errors.IsEmpty, $"{errors.Count} errors, for example: {string.Join(" | ", errors.Take(5))}");
         Assert.True(heapPerRequest < HeapBytesPerRequestBound, $"The managed heap after a full GC grew {heapSlope:F0} MB per hour, {heapPerRequest:F1} bytes per request.");
