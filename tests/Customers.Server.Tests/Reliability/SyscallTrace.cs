@@ -82,7 +82,7 @@ public sealed partial class SyscallTrace
     [GeneratedRegex(@"^\w+\(\d+<(?<socket>[^>]*)>")]
     private static partial Regex SocketArgument();
 
-    [GeneratedRegex(@"^(?<pid>\d+) (?<time>\d\d:\d\d:\d\d\.\d+) (?<rest>.*)$")]
+    [GeneratedRegex(@"^(?<pid>\d+) +(?<time>\d\d:\d\d:\d\d\.\d+) (?<rest>.*)$")]
     private static partial Regex Line();
 
     [GeneratedRegex(@"^f(data)?sync\(\d+<(?<file>[^>]*)>")]

@@ -46,11 +46,13 @@ internal sealed class SqliteWriter : IDisposable
         {
             return await unit.Result.WaitAsync(timeout, cancellationToken);
         }
-        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException && !unit.Result.IsCompleted)
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
         {
             if (!unit.TryAbandon())
             {
-                return await unit.Result; // Already running: it ends in microseconds and its outcome is known.
+                // The writer took it first (it may even have answered at this very moment): its
+                // outcome is known within microseconds, so wait for it rather than guess.
+                return await unit.Result;
             }
 
             if (exception is OperationCanceledException)
