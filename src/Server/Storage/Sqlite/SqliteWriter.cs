@@ -67,9 +67,14 @@ internal sealed class SqliteWriter : IDisposable
     public void Dispose()
     {
         _queue.CompleteAdding();
-        _thread.Join(TimeSpan.FromSeconds(30)); // Writes already queued are still committed and answered.
-        _session?.Dispose();
-        _queue.Dispose();
+        // Writes already queued are still committed and answered. A writer still stuck after that
+        // (inside another process's lock) keeps its connection and queue: disposing them under it
+        // would throw on its thread and end the process.
+        if (_thread.Join(TimeSpan.FromSeconds(30)))
+        {
+            _session?.Dispose();
+            _queue.Dispose();
+        }
     }
 
     private void Run()
