@@ -40,7 +40,11 @@ internal readonly struct ClientCall : IDisposable
 
     public void Succeeded() => ClientMetrics.Record(_operationId, _startedAt, null);
 
-    /// <summary>Records the failure; returns what the caller should see (the call's own timeout as a <see cref="CustomerCredentialsException"/>).</summary>
+    /// <summary>
+    /// Records the failure; returns what the caller should see: the call's own timeout as a
+    /// <see cref="CustomerCredentialsException"/>, else the failure itself. Called from an exception
+    /// filter, so that a failure passed on unchanged keeps its stack trace.
+    /// </summary>
     public Exception Failed(Exception exception)
     {
         if (exception is OperationCanceledException && _deadline is { IsCancellationRequested: true } && !_cancellationToken.IsCancellationRequested)

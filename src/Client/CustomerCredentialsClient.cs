@@ -68,9 +68,9 @@ public class CustomerCredentialsClient
             call.Succeeded();
             return response;
         }
-        catch (Exception exception)
+        catch (Exception exception) when (call.Failed(exception) is var failure && failure != exception)
         {
-            throw call.Failed(exception);
+            throw failure; // The call's own timeout; any other failure goes on as it was thrown, with its stack.
         }
     }
 
@@ -100,9 +100,9 @@ public class CustomerCredentialsClient
             call.Succeeded();
             return response;
         }
-        catch (Exception exception)
+        catch (Exception exception) when (call.Failed(exception) is var failure && failure != exception)
         {
-            throw call.Failed(exception);
+            throw failure; // The call's own timeout; any other failure goes on as it was thrown, with its stack.
         }
     }
 
@@ -134,9 +134,9 @@ public class CustomerCredentialsClient
             call.Succeeded();
             return response;
         }
-        catch (Exception exception)
+        catch (Exception exception) when (call.Failed(exception) is var failure && failure != exception)
         {
-            throw call.Failed(exception);
+            throw failure; // The call's own timeout; any other failure goes on as it was thrown, with its stack.
         }
     }
 
@@ -167,9 +167,9 @@ public class CustomerCredentialsClient
             call.Succeeded();
             return response;
         }
-        catch (Exception exception)
+        catch (Exception exception) when (call.Failed(exception) is var failure && failure != exception)
         {
-            throw call.Failed(exception);
+            throw failure; // The call's own timeout; any other failure goes on as it was thrown, with its stack.
         }
     }
 
@@ -199,9 +199,9 @@ public class CustomerCredentialsClient
             call.Succeeded();
             return response;
         }
-        catch (Exception exception)
+        catch (Exception exception) when (call.Failed(exception) is var failure && failure != exception)
         {
-            throw call.Failed(exception);
+            throw failure; // The call's own timeout; any other failure goes on as it was thrown, with its stack.
         }
     }
 
