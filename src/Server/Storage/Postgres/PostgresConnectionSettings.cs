@@ -81,7 +81,7 @@ internal static class PostgresConnectionSettings
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
             Timeout = Seconds(settings.ConnectTimeout),
-            CommandTimeout = Seconds(settings.Timeout),
+            CommandTimeout = BackstopCommandTimeout(settings),
             CancellationTimeout = (int)PostgresDatabase.CancellationWait.TotalMilliseconds,
         };
         if (!named.Contains("hostrecheckseconds"))
@@ -98,6 +98,18 @@ internal static class PostgresConnectionSettings
         var plain = new DbConnectionStringBuilder { ConnectionString = connectionString };
         return plain.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
     }
+
+    /// <summary>
+    /// Npgsql's own command timeout is a backstop only. It sends its cancel request inline, on the
+    /// thread-pool thread that reads, and against a frozen server that blocks the thread for about
+    /// the connect timeout (npgsql/npgsql#3277). At Storage:Timeout, as it was, 8 calls in flight
+    /// stopped every request of the process for 3.5 s. Request calls are bounded by the service's own
+    /// deadline instead (<see cref="PostgresDatabase"/>); this comes after that deadline and the
+    /// cancellation that follows it, and ends what they cannot: a command whose cancellation Npgsql
+    /// defers until the server answers the BEGIN sent with it, on a server that never answers.
+    /// </summary>
+    private static int BackstopCommandTimeout(StorageOptions settings) =>
+        Seconds(settings.Timeout + settings.ConnectTimeout + TimeSpan.FromSeconds(2));
 
     private static int Seconds(TimeSpan value) => Math.Max(1, (int)Math.Ceiling(value.TotalSeconds));
 }

@@ -17,9 +17,10 @@ public sealed class PostgresDatabase : IAsyncDisposable
 {
     internal static readonly TimeSpan CancellationWait = TimeSpan.FromMilliseconds(500);
 
-    // How long past the timeout a call may take to fail on its own (Npgsql's cancellation) before
-    // the caller is answered without it.
-    private static readonly TimeSpan AnswerGrace = TimeSpan.FromMilliseconds(700);
+    // How long past the timeout a call may take to fail on its own before the caller is answered
+    // without it. A server that is up answers a cancel request in milliseconds (and its own
+    // statement_timeout fires at the same deadline); only a frozen or unreachable one uses all of it.
+    private static readonly TimeSpan AnswerGrace = TimeSpan.FromMilliseconds(250);
 
     // Every host of the connection string, whatever its role; the sources below pick among them.
     private readonly NpgsqlMultiHostDataSource _hosts;
@@ -106,9 +107,11 @@ public sealed class PostgresDatabase : IAsyncDisposable
             var unconfirmed = false;
             void OnNotice(object sender, NpgsqlNoticeEventArgs e) => unconfirmed |= IsUnconfirmedCommit(e.Notice);
             connection.Notice += OnNotice;
+            var commands = new CancellationTokenSource(); // No timer, so nothing to dispose; a late Cancel() must still find it usable.
+            using var cancelOffThePool = deadline.UnsafeRegister(static source => CancelOnThreadOfItsOwn((CancellationTokenSource)source!), commands);
             try
             {
-                var result = await work(connection, deadline);
+                var result = await work(connection, commands.Token);
                 if (unconfirmed)
                 {
                     // The commit waited for a synchronous standby until the timeout cancelled the wait:
@@ -136,6 +139,20 @@ public sealed class PostgresDatabase : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Npgsql sends its cancel request inline, in the thread that cancels the token, and blocks it
+    /// until the server closes the cancel connection: about the connect timeout when the server is
+    /// frozen (npgsql/npgsql#3277, #3696). The deadline's timer would do that on the thread pool.
+    /// A thread of its own per cancellation takes the wait instead; there are at most as many as
+    /// busy connections, since only a call that holds one gets here.
+    /// </summary>
+    private static void CancelOnThreadOfItsOwn(CancellationTokenSource commands) =>
+        new Thread(static source => ((CancellationTokenSource)source!).Cancel())
+        {
+            IsBackground = true,
+            Name = "PostgreSQL cancel request",
+        }.Start(commands);
 
     // "canceling wait for synchronous replication due to …": a WARNING with the generic warning
     // code 01000 (syncrep.c). The text is not matched, since servers may log in another language.
