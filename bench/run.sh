@@ -69,13 +69,17 @@ start() {
   printf -v "port_$name" '%s' "$port"
 }
 
+# What a deployed (non-Development) service must be told before it starts: API_KEY may call every
+# operation on every organization, on purpose, at the address the load generators use.
+deployed=(Authorization__Grants__API_KEY__0='*' Authorization__Orgs__API_KEY__0='*' AllowedHosts=127.0.0.1)
+
 start_service() { # name, extra environment...
   local name=$1 port
   shift
   port=$(free_port)
   # The create load adds tens of credentials to each customer: without a higher limit, a part of it
   # would be 409 CREDENTIAL_LIMIT_REACHED answered before any write.
-  start "$name" "$port" env "$@" Logging__LogLevel__Default=Warning Storage__MaxCredentialsPerCustomer=1000000 "dotnet" "$server_dll" --urls "http://127.0.0.1:$port"
+  start "$name" "$port" env "${deployed[@]}" "$@" Logging__LogLevel__Default=Warning Storage__MaxCredentialsPerCustomer=1000000 "dotnet" "$server_dll" --urls "http://127.0.0.1:$port"
   wait_ok "http://127.0.0.1:$port/health/ready"
 }
 
@@ -234,7 +238,7 @@ for _ in $(seq 1 "$coldstarts"); do
   for variant in service:"$work/publish/Customers.Server.dll" build:"$server_dll"; do
     port=$(free_port)
     printf '%s\t%s\n' "${variant%%:*}" "$("${tool[@]}" coldstart "http://127.0.0.1:$port/v4/orgs/bench/customers/$first_customer/credentials" 1 \
-      env "ConnectionStrings__Sqlite=Data Source=$work/sqlite/customers.db" Logging__LogLevel__Default=Warning dotnet "${variant#*:}" --urls "http://127.0.0.1:$port")" >>"$work/coldstart.tsv"
+      env "${deployed[@]}" "ConnectionStrings__Sqlite=Data Source=$work/sqlite/customers.db" Logging__LogLevel__Default=Warning dotnet "${variant#*:}" --urls "http://127.0.0.1:$port")" >>"$work/coldstart.tsv"
   done
 done
 

@@ -210,6 +210,10 @@ if (( SERVICES > 0 )); then
         (
             cd "$(dirname "$dll")"
             export Storage__Provider=Postgres ConnectionStrings__Postgres="$CONNECTION_STRING"
+            # A deployed service grants nothing by default: the operator's grants, or for this local
+            # formation API_KEY on every operation and organization, said on purpose.
+            export Authorization__Grants__API_KEY__0="${Authorization__Grants__API_KEY__0:-*}" \
+                Authorization__Orgs__API_KEY__0="${Authorization__Orgs__API_KEY__0:-*}" AllowedHosts="${AllowedHosts:-127.0.0.1;localhost}"
             exec setsid nohup dotnet "$dll" --urls "$url" >>"$DIR/logs/service$i.log" 2>&1 </dev/null
         ) &
         echo $! >"$DIR/service$i.pid"

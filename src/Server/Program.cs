@@ -1,7 +1,7 @@
 using Customers.Server.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
-if (ConfigurationProblems.Find(builder.Configuration, builder.Environment.ContentRootPath) is { } problem)
+if (ConfigurationProblems.Find(builder.Configuration, builder.Environment) is { } problem)
 {
     Console.Error.WriteLine($"Customers service cannot start: {problem}");
     return ConfigurationProblems.ExitCode;
@@ -11,6 +11,7 @@ builder.AddCustomersService();
 
 var app = builder.Build();
 app.UseCustomersService();
+StartupWarnings.Log(app);
 var background = HostExit.Watch(app.Services);
 app.Run();
 return HostExit.CodeFor(background);

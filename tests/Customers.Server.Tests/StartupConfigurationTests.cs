@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Customers.Server.Tests.Processes;
 
 namespace Customers.Server.Tests;
 
@@ -68,7 +69,8 @@ public sealed class StartupConfigurationTests
         Assert.Contains("ConnectionStrings:Postgres is not a valid connection string", output);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunServiceAsync(Dictionary<string, string> environment)
+    /// <summary>Runs the service until it exits (30 s at most); unless told otherwise, with what a deployed service must be told.</summary>
+    internal static async Task<(int ExitCode, string Output)> RunServiceAsync(Dictionary<string, string> environment, bool deployed = true)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -79,7 +81,7 @@ public sealed class StartupConfigurationTests
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Customers.Server.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
-        foreach (var (name, value) in environment)
+        foreach (var (name, value) in (deployed ? ServiceProcess.DeployedAuthorization : new Dictionary<string, string>()).Concat(environment))
         {
             start.Environment[name] = value;
         }

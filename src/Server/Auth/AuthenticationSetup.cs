@@ -1,6 +1,10 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -19,11 +23,26 @@ public static class AuthenticationSetup
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
     ];
 
-    /// <summary>Registers the Bearer JWT scheme when <see cref="JwtBearerModeOptions"/> is configured; nothing otherwise.</summary>
+    /// <summary>
+    /// Registers the Bearer JWT scheme when <see cref="JwtBearerModeOptions"/> is configured, the
+    /// client-certificate scheme when <see cref="GatewayOptions"/> names a CA; nothing otherwise.
+    /// Neither is a default scheme: only <see cref="RoleAuthorizationFilter"/> authenticates, on the
+    /// contract's operations, so a failing handler never touches health, the docs page or the contract.
+    /// </summary>
     public static IServiceCollection AddCustomersAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         var jwt = configuration.GetSection(JwtBearerModeOptions.Section).Get<JwtBearerModeOptions>() ?? new JwtBearerModeOptions();
+        var gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         services.AddSingleton(jwt);
+        services.AddSingleton(gateway);
+        // ASP.NET Core makes a lone scheme the default, and its authentication middleware then runs it
+        // on every request, health and docs included, ahead of the service's own error handling.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        if (gateway.RequiresClientCertificate && !jwt.IsConfigured)
+        {
+            services.AddGatewayCertificateAuthentication(gateway);
+        }
+
         if (!jwt.IsConfigured)
         {
             return services;
@@ -67,6 +86,30 @@ public static class AuthenticationSetup
             };
         });
         return services;
+    }
+
+    private static void AddGatewayCertificateAuthentication(this IServiceCollection services, GatewayOptions gateway)
+    {
+        var authorities = new X509Certificate2Collection();
+        authorities.ImportFromPemFile(gateway.ClientCertificateAuthority!);
+        services.AddAuthentication()
+            .AddCertificate(CertificateAuthenticationDefaults.AuthenticationScheme, options =>
+            {
+                options.AllowedCertificateTypes = CertificateTypes.Chained;
+                options.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
+                options.CustomTrustStore = authorities;
+                // A private gateway CA publishes no revocation list that this service could reach;
+                // revoking a gateway means removing its CA from the file (or rotating it).
+                options.RevocationMode = X509RevocationMode.NoCheck;
+                options.ValidateCertificateUse = true; // the certificate must be for client authentication
+                options.ValidateValidityPeriod = true;
+            })
+            .AddCertificateCache();
+
+        // Kestrel would check the client certificate against the machine's trust store and drop the
+        // connection; the TLS handshake accepts any certificate, and the certificate scheme above
+        // decides, against the gateway's CA only, so that a refusal is an ErrorResponse.
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureHttpsDefaults(https => https.AllowAnyClientCertificate()));
     }
 
     /// <summary>Plain http is accepted for the identity provider's metadata only on a loopback address (tests, a sidecar).</summary>

@@ -1,6 +1,7 @@
 using Customers.Server.Contract;
 using Customers.Server.Errors;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ namespace Customers.Server.Auth;
 /// Checks the caller before anything else about the request is looked at: no roles (or, in JWT
 /// mode, no valid token) is 401, roles without a grant for the operation 403 ROLE_NOT_PERMITTED,
 /// an organization the caller is not bound to 403 ORG_NOT_PERMITTED. The roles come from
-/// x-auth-roles, set by the gateway, or in JWT mode from the token, which also names the caller's
+/// x-auth-roles, set by the gateway (in exactly one line, and with mutual TLS configured only over a
+/// connection with the gateway's client certificate), or in JWT mode from the token, which also names the caller's
 /// organizations; in both modes a role may be limited to organizations in configuration. The
 /// operation is the route name, which the generated controller base sets to the operationId. An
 /// endpoint without an operationId is granted to nobody.
@@ -24,12 +26,13 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
     public const string Header = ContractHeaders.Roles;
 
     private readonly JwtBearerModeOptions _jwt;
+    private readonly GatewayOptions _gateway;
     private readonly ILogger<RoleAuthorizationFilter> _logger;
     private volatile RoleGrants _grants;
 
-    public RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOptions> grants, JwtBearerModeOptions jwt, ILogger<RoleAuthorizationFilter> logger)
+    public RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOptions> grants, JwtBearerModeOptions jwt, GatewayOptions gateway, ILogger<RoleAuthorizationFilter> logger)
     {
-        (_jwt, _logger) = (jwt, logger);
+        (_jwt, _gateway, _logger) = (jwt, gateway, logger);
         _grants = RoleGrants.From(grants.CurrentValue);
         grants.OnChange(changed => _grants = RoleGrants.From(changed));
     }
@@ -63,7 +66,22 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
         }
         else
         {
-            roles = ParseRoles(http.Request.Headers[Header]);
+            if (_gateway.RequiresClientCertificate
+                && !(await http.AuthenticateAsync(CertificateAuthenticationDefaults.AuthenticationScheme)).Succeeded)
+            {
+                LogUntrustedPeer(_logger, http.Connection.ClientCertificate?.Subject ?? "none", http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+                context.Result = ErrorResponses.Result(Problems.UntrustedGateway());
+                return;
+            }
+
+            var lines = http.Request.Headers[Header];
+            if (lines.Count > 1)
+            {
+                context.Result = ErrorResponses.Result(Problems.DuplicateRolesHeader(lines.Count));
+                return;
+            }
+
+            roles = ParseRoles(lines);
             if (roles.Count == 0)
             {
                 context.Result = ErrorResponses.Result(Problems.MissingRoles());
@@ -98,7 +116,7 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
         }
     }
 
-    /// <summary>The distinct roles of x-auth-roles: comma-separated, in one or several header lines.</summary>
+    /// <summary>The distinct roles of x-auth-roles: comma-separated (the filter refuses a second line before this).</summary>
     public static IReadOnlyList<string> ParseRoles(StringValues headerValues)
     {
         // The gateway sends one role in one line almost always: that needs no splitting.
@@ -122,6 +140,9 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
 
         return roles;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "x-auth-roles refused: the peer {Peer} presented no client certificate of the gateway's CA (subject: {Subject})")]
+    private static partial void LogUntrustedPeer(ILogger logger, string subject, string peer);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bearer token rejected: {Reason}")]
     private static partial void LogRejectedToken(ILogger logger, string reason);

@@ -28,6 +28,11 @@ public sealed class RoleGrants
         _operations.TryGetValue(role, out var operations)
         && (operations.Contains(RoleGrantsOptions.AnyOperation) || operations.Contains(operationId));
 
-    /// <summary>Whether the role's grant reaches <paramref name="orgId"/>: every organization unless the role is limited.</summary>
-    public bool Covers(string role, string orgId) => !_orgs.TryGetValue(role, out var orgs) || orgs.Contains(orgId);
+    /// <summary>
+    /// Whether the role's grant reaches <paramref name="orgId"/>: the organizations of its Orgs entry
+    /// ("*" for all). A role without one covers every organization; only a development instance
+    /// starts with such a role (ConfigurationProblems).
+    /// </summary>
+    public bool Covers(string role, string orgId) =>
+        !_orgs.TryGetValue(role, out var orgs) || orgs.Contains(RoleGrantsOptions.AnyOrganization) || orgs.Contains(orgId);
 }

@@ -11,6 +11,15 @@ public static class Problems
     public static RequestError MissingRoles() => ContractErrors.MissingRoles.At(
         "header." + ContractHeaders.Roles, $"The {ContractHeaders.Roles} header is missing or empty.");
 
+    public static RequestError DuplicateRolesHeader(int lines) => ContractErrors.DuplicateHeader.At(
+        "header." + ContractHeaders.Roles, $"The {ContractHeaders.Roles} header came in {lines} lines; the gateway must send exactly one, replacing the caller's.");
+
+    public static RequestError UntrustedGateway() => ContractErrors.UntrustedGateway.At(
+        "header." + ContractHeaders.Roles, $"{ContractHeaders.Roles} is accepted only over a connection with a client certificate of the gateway's certificate authority.");
+
+    public static RequestError InvalidHost() => ContractErrors.InvalidHost.At(
+        "header.host", "This service does not serve the host that the Host header names.");
+
     public static RequestError MissingToken() => ContractErrors.MissingToken.At(
         "header.authorization", "The Authorization header with a Bearer token is missing.");
 

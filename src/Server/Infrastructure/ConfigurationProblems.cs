@@ -2,6 +2,7 @@ using System.Text;
 using Customers.Server.Auth;
 using Customers.Server.Storage;
 using Customers.Server.Storage.Sqlite;
+using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 
 namespace Customers.Server.Infrastructure;
@@ -16,8 +17,9 @@ public static class ConfigurationProblems
     public const int ExitCode = 78;
 
     /// <summary>The first problem found, or null when the settings are usable.</summary>
-    public static string? Find(IConfiguration configuration, string contentRoot)
+    public static string? Find(IConfiguration configuration, IHostEnvironment environment)
     {
+        var contentRoot = environment.ContentRootPath;
         // Username keys must be the same on every host (Usernames in the contract).
         if (Customers.Precis.UsernameCaseMapped.HostProblem() is { } host)
         {
@@ -26,12 +28,16 @@ public static class ConfigurationProblems
 
         StorageOptions storage;
         JwtBearerModeOptions jwt;
+        LimitsOptions limits;
+        RoleGrantsOptions grants;
+        GatewayOptions gateway;
         try
         {
             storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
             jwt = configuration.GetSection(JwtBearerModeOptions.Section).Get<JwtBearerModeOptions>() ?? new JwtBearerModeOptions();
-            _ = configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>();
-            _ = configuration.GetSection(RoleGrantsOptions.Section).Get<RoleGrantsOptions>();
+            limits = configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
+            grants = configuration.GetSection(RoleGrantsOptions.Section).Get<RoleGrantsOptions>() ?? new RoleGrantsOptions();
+            gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         }
         catch (InvalidOperationException exception)
         {
@@ -51,9 +57,15 @@ public static class ConfigurationProblems
             return "Storage:MaxCredentialsPerCustomer, Storage:KeyPurgeBatchSize and Storage:SqliteMaxWritesPerCommit must be at least 1, the KeyPurge intervals positive.";
         }
 
-        if (JwtProblem(jwt) is { } jwtProblem)
+        if (limits.MaxRequestBodyBytes < 1 || limits.MaxRequestHeadersTotalBytes < 1 || limits.MaxRequestHeaderCount < 1 || limits.MaxRequestLineBytes < 1)
         {
-            return jwtProblem;
+            return "Limits:MaxRequestBodyBytes, MaxRequestHeadersTotalBytes, MaxRequestHeaderCount and MaxRequestLineBytes must be at least 1 (Kestrel refuses 0 or less).";
+        }
+
+        var problem = JwtProblem(jwt) ?? TrustProblems.Find(configuration, environment, jwt, grants, gateway);
+        if (problem is not null)
+        {
+            return problem;
         }
 
         return storage.Provider == StorageProvider.Postgres
@@ -103,8 +115,15 @@ public static class ConfigurationProblems
             return "Authentication:Jwt:SigningKey must be at least 32 bytes (HS256).";
         }
 
-        return jwt.KeyRefreshInterval <= TimeSpan.Zero || jwt.KeysMaxAge <= TimeSpan.Zero || jwt.ClockSkew < TimeSpan.Zero || jwt.ClockSkew > TimeSpan.FromMinutes(5)
-            ? "Authentication:Jwt:KeyRefreshInterval and KeysMaxAge must be positive, ClockSkew from 0 to 00:05:00."
+        // IdentityModel's ConfigurationManager throws on the first request below these (IDX10107, IDX10108).
+        if (jwt.UsesIdentityProvider && (jwt.KeyRefreshInterval < BaseConfigurationManager.MinimumRefreshInterval
+            || jwt.KeysMaxAge < BaseConfigurationManager.MinimumAutomaticRefreshInterval))
+        {
+            return $"Authentication:Jwt:KeyRefreshInterval must be at least {BaseConfigurationManager.MinimumRefreshInterval:c} and KeysMaxAge at least {BaseConfigurationManager.MinimumAutomaticRefreshInterval:c} (IdentityModel's lower bounds); they are {jwt.KeyRefreshInterval:c} and {jwt.KeysMaxAge:c}.";
+        }
+
+        return jwt.ClockSkew < TimeSpan.Zero || jwt.ClockSkew > TimeSpan.FromMinutes(5)
+            ? "Authentication:Jwt:ClockSkew must be from 0 to 00:05:00."
             : null;
     }
 
@@ -144,8 +163,7 @@ public static class ConfigurationProblems
 
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using var probe = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+            SqliteFiles.CreateOwnerOnly(path);
             return null;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

@@ -5,6 +5,7 @@ using Customers.Server.Errors;
 using Customers.Server.Storage;
 using Customers.Server.Validation;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Formatters;
 
@@ -33,6 +34,10 @@ public static class CustomersServiceSetup
             kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
         });
 
+        // First of all startup filters, so that it wraps what the framework adds in front of the app.
+        builder.Services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, ResponseEdgeStartupFilter>());
+        // AllowedHosts: a refused Host answers an empty 400, which ResponseEdgeStartupFilter turns into INVALID_HOST.
+        builder.Services.Configure<HostFilteringOptions>(hosts => hosts.IncludeFailureMessage = false);
         builder.AddCustomersTelemetry();
         builder.AddPersonalDataRedaction();
         var services = builder.Services;
@@ -75,14 +80,11 @@ public static class CustomersServiceSetup
 
     public static WebApplication UseCustomersService(this WebApplication app)
     {
-        app.UseMiddleware<TraceIdHeaderMiddleware>();
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            ExceptionHandler = ExceptionResponder.RespondAsync,
-            // Expected failures are logged once, as one line, by ExpectedFailures; the rest with their stack trace.
-            SuppressDiagnosticsCallback = context => ExpectedFailures.Are(context.Exception),
-        });
-        app.UseMiddleware<EmptyErrorBodyMiddleware>();
+        // The trace id, the exception handler and the error bodies come first: ResponseEdgeStartupFilter.
+        // The handler again here, inside what WebApplication adds in Development (its exception page,
+        // which would show a stack trace), so that Development answers as a deployed service does.
+        app.UseContractExceptionHandler();
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(DocsPageEndpoint.Path), docs => docs.UseMiddleware<DocsPageSecurityHeaders>());
         app.UseOperationMetricsTag();
         app.MapControllers();
         // Outside the contract and the roles check: the contract itself, its docs page, and health for the orchestrator.

@@ -51,6 +51,18 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// What a deployed (non-Development) service must be told before it starts, as the tests' own
+    /// processes run it: the gateway's API_KEY may call every operation on every organization, said
+    /// on purpose, and the hosts the tests address it by.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> DeployedAuthorization = new Dictionary<string, string>
+    {
+        ["Authorization__Grants__API_KEY__0"] = "*",
+        ["Authorization__Orgs__API_KEY__0"] = "*",
+        ["AllowedHosts"] = "127.0.0.1;localhost",
+    };
+
+    /// <summary>
     /// For the load tests that write hundreds of credentials to a few customers: without it, most of
     /// their writes would be 409 CREDENTIAL_LIMIT_REACHED.
     /// </summary>
@@ -72,6 +84,11 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information"; // the line that names the port
         start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(dataDirectory, "customers.db")}";
+        foreach (var (name, value) in DeployedAuthorization)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

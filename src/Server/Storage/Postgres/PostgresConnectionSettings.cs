@@ -89,7 +89,41 @@ internal static class PostgresConnectionSettings
             builder.HostRecheckSeconds = HostRecheckSeconds;
         }
 
+        // Npgsql's default (Prefer) encrypts when it can but checks no certificate: anyone on the
+        // path can answer as the database. Off the machine, the server must prove its name.
+        if (!named.Contains("sslmode") && LeavesTheMachine(builder))
+        {
+            builder.SslMode = SslMode.VerifyFull;
+        }
+
         return builder;
+    }
+
+    /// <summary>Whether any host of the connection string is neither a loopback address nor a Unix socket.</summary>
+    public static bool LeavesTheMachine(NpgsqlConnectionStringBuilder builder) =>
+        (builder.Host ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(HostName)
+            .Any(host => !host.StartsWith('/') && !host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+                && !(System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip)));
+
+    /// <summary>Whether the operator named an SSL mode that does not check the server's certificate, for a host off the machine.</summary>
+    public static bool NamesUnverifiedSslOffTheMachine(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return NamedSettings(connectionString).Contains("sslmode") && builder.SslMode is not (SslMode.VerifyFull or SslMode.VerifyCA)
+            && LeavesTheMachine(builder);
+    }
+
+    // "db1:5432" → db1, "[::1]:5432" → ::1, "/var/run/postgresql" stays a socket path.
+    private static string HostName(string host)
+    {
+        if (host.StartsWith('['))
+        {
+            return host[1..host.IndexOf(']', StringComparison.Ordinal)];
+        }
+
+        var colon = host.LastIndexOf(':');
+        return colon > 0 && host.IndexOf(':', StringComparison.Ordinal) == colon ? host[..colon] : host;
     }
 
     /// <summary>The settings the connection string names, lower case without spaces ("Max Pool Size" → maxpoolsize).</summary>

@@ -28,6 +28,7 @@ public sealed class SqliteDatabase : IDisposable
         builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(Timeout.TotalSeconds));
         ConnectionString = builder.ToString();
         FilePath = builder.DataSource;
+        SqliteFiles.CreateOwnerOnly(FilePath);
         var synchronousPragma = $"PRAGMA synchronous = {options.Value.SqliteSynchronous.ToString().ToUpperInvariant()};";
         var maxPerCommit = options.Value.SqliteMaxWritesPerCommit;
         _writer = new Lazy<SqliteWriter>(() => new SqliteWriter(() => SqliteSession.Open(ConnectionString, synchronousPragma), Translate, maxPerCommit));
