@@ -85,6 +85,7 @@ check "Spectral finds nothing in the contract" bash build/spectral/lint.sh
 check "each project lint rule fires on a contract that breaks it" bash build/spectral/check-rules.sh
 check "Redocly's recommended ruleset finds nothing in the contract" bash build/redocly/lint.sh
 check "the generated code is the reviewed snapshot in build/snapshots" bash build/snapshots.sh
+check "packages come from where nuget.config says, and every lock file holds" bash build/supply-chain/check.sh
 check "the package version is raised as far as the contract changed since its last release" bash build/contract-diff/check-release.sh
 check "the breaking-change check tells each kind of contract change apart, and the version rule follows it" bash build/contract-diff/check-cases.sh
 
