@@ -45,7 +45,8 @@ if out=$(dotnet restore "$probe/Probe.csproj" -nologo 2>&1); then
   echo "Customers.Client 99.0.0 was restored from somewhere: $out"
   exit 1
 fi
-if ! grep -q "PackageSourceMapping is enabled, the following source(s) were not considered: nuget.org" <<<"$out"; then
+# NuGet words it two ways: no Customers.Client in the feed at all (NU1101), or not that version (NU1102).
+if ! grep -qE "the following source\(s\) were not considered: nuget.org|Versions from nuget.org were not considered" <<<"$out"; then
   echo "The restore failed, but not because source mapping kept Customers.* to the local feed:"
   echo "$out"
   exit 1
