@@ -37,6 +37,9 @@ public sealed partial class ContractModel
 
     public string IdempotencyKeyHeader { get; private set; } = "";
 
+    /// <summary>Response headers defined in components.headers, by component name: the name responses give each.</summary>
+    public SortedDictionary<string, string> ResponseHeaders { get; } = new(StringComparer.Ordinal);
+
     public string TenantParameter { get; private set; } = "";
 
     /// <summary>What is wrong with the vocabulary itself (each one fails the build).</summary>
@@ -148,6 +151,14 @@ public sealed partial class ContractModel
                 {
                     statuses.Add(int.Parse(status, System.Globalization.CultureInfo.InvariantCulture));
                     var headers = Resolve(response!)["headers"]?.AsObject();
+                    foreach (var (name, header) in headers ?? [])
+                    {
+                        if (header?["$ref"]?.GetValue<string>() is { } reference && reference.StartsWith("#/components/headers/", StringComparison.Ordinal))
+                        {
+                            ResponseHeaders[reference["#/components/headers/".Length..]] = name;
+                        }
+                    }
+
                     var trace = headers?.FirstOrDefault(h => h.Value?["$ref"]?.GetValue<string>() == "#/components/headers/TraceId").Key;
                     if (trace is null)
                     {

@@ -76,10 +76,16 @@ public static class VocabularyWriter
 
     private static void Headers(StringBuilder code, ContractModel contract, string access)
     {
-        code.Append(CultureInfo.InvariantCulture, $"/// <summary>Header names of the contract: the gateway's roles (securitySchemes), the trace id of every response, the Idempotency-Key (x-idempotency-key).</summary>\n{Generated}\n{access} static class ContractHeaders\n{{\n");
+        code.Append(CultureInfo.InvariantCulture, $"/// <summary>Header names of the contract: the gateway's roles (securitySchemes), the trace id of every response, the Idempotency-Key (x-idempotency-key), and each response header of components.headers.</summary>\n{Generated}\n{access} static class ContractHeaders\n{{\n");
         code.Append(CultureInfo.InvariantCulture, $"    public const string Roles = {Literal(contract.RolesHeader)};\n\n");
         code.Append(CultureInfo.InvariantCulture, $"    public const string TraceId = {Literal(contract.TraceIdHeader)};\n\n");
-        code.Append(CultureInfo.InvariantCulture, $"    public const string IdempotencyKey = {Literal(contract.IdempotencyKeyHeader)};\n}}\n\n");
+        code.Append(CultureInfo.InvariantCulture, $"    public const string IdempotencyKey = {Literal(contract.IdempotencyKeyHeader)};\n");
+        foreach (var (component, name) in contract.ResponseHeaders.Where(h => h.Key != "TraceId"))
+        {
+            code.Append(CultureInfo.InvariantCulture, $"\n    public const string {component} = {Literal(name)};\n");
+        }
+
+        code.Append("}\n\n");
         code.Append(CultureInfo.InvariantCulture, $"/// <summary>The path parameter that names the tenant, the organization (x-tenant).</summary>\n{Generated}\n{access} static class ContractTenancy\n{{\n");
         code.Append(CultureInfo.InvariantCulture, $"    public const string Parameter = {Literal(contract.TenantParameter)};\n}}\n\n");
     }
