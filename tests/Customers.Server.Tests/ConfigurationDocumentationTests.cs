@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Customers.Server.Auth;
 using Customers.Server.Infrastructure;
+using Customers.Server.Limits;
 using Customers.Server.Storage;
 
 namespace Customers.Server.Tests;
@@ -19,6 +20,7 @@ public sealed partial class ConfigurationDocumentationTests
         (JwtBearerModeOptions.Section, typeof(JwtBearerModeOptions)),
         (GatewayOptions.Section, typeof(GatewayOptions)),
         (RoleGrantsOptions.Section, typeof(RoleGrantsOptions)),
+        (OrganizationLimitsOptions.Section, typeof(OrganizationLimitsOptions)),
     ];
 
     [Fact]

@@ -151,7 +151,7 @@ public sealed class FailureTests
     }
 
     /// <summary>Another process's connection holding SQLite's write lock (BEGIN EXCLUSIVE) until disposed.</summary>
-    private static async Task<SqliteConnection> HoldWriteLockAsync(string databasePath)
+    internal static async Task<SqliteConnection> HoldWriteLockAsync(string databasePath)
     {
         var holder = new SqliteConnection($"Data Source={databasePath};Pooling=False");
         await holder.OpenAsync();

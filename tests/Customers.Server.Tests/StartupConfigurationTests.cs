@@ -81,7 +81,7 @@ public sealed class StartupConfigurationTests
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Customers.Server.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
-        foreach (var (name, value) in (deployed ? ServiceProcess.DeployedAuthorization : new Dictionary<string, string>()).Concat(environment))
+        foreach (var (name, value) in (deployed ? ServiceProcess.DeployedSettings : new Dictionary<string, string>()).Concat(environment))
         {
             start.Environment[name] = value;
         }

@@ -13,9 +13,12 @@ public sealed partial class CustomersV4Controller
     {
         var key = IdempotencyKeyFilter.KeyOf(HttpContext);
         var result = await _store.CreateCustomerAsync(org_id, body.ExternalId, key, cancellationToken);
-        return result.Outcome == CreateOutcome.KeyReused
-            ? ErrorResponses.Result(Problems.IdempotencyKeyReused(org_id))
-            : StatusCode(StatusCodes.Status201Created, new CustomerCreated { Id = result.Customer!.Id });
+        return result.Outcome switch
+        {
+            CreateOutcome.KeyReused => ErrorResponses.Result(Problems.IdempotencyKeyReused(org_id)),
+            CreateOutcome.CustomerLimitReached => ErrorResponses.Result(Problems.CustomerLimitReached(org_id, _organizationLimits.Value.MaxCustomers)),
+            _ => StatusCode(StatusCodes.Status201Created, new CustomerCreated { Id = result.Customer!.Id }),
+        };
     }
 
     public override async Task<ActionResult<Customer>> GetCustomer(

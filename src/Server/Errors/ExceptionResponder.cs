@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace Customers.Server.Errors;
 
 /// <summary>
-/// The exception handler's answer: repository failures become 503/504, an over-large body 413,
+/// The exception handler's answer: repository failures become 503/504 (a shed call 503 with
+/// Retry-After), an over-large body 413,
 /// and anything else 500 with a trace id to quote and nothing about the failure itself.
 /// </summary>
 public static class ExceptionResponder
@@ -23,6 +24,7 @@ public static class ExceptionResponder
         {
             RepositoryTimeoutException timeout => Problems.RepositoryTimeout(timeout.Timeout),
             RepositoryUnavailableException => Problems.RepositoryUnavailable(),
+            RepositoryOverloadedException => Overloaded(context),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 Problems.PayloadTooLarge(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0),
             BadHttpRequestException => ContractErrors.InvalidJson.At("body",
@@ -35,5 +37,12 @@ public static class ExceptionResponder
         }
 
         return ErrorResponses.WriteAsync(context, error);
+    }
+
+    // Set after the exception handler cleared the headers, before the answer starts.
+    private static RequestError Overloaded(HttpContext context)
+    {
+        context.Response.Headers[ContractHeaders.RetryAfter] = RepositoryOverloadedException.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.ServiceOverloaded(RepositoryOverloadedException.RetryAfterSeconds);
     }
 }

@@ -21,7 +21,7 @@ public static partial class ExpectedFailures
         description: "Requests answered with an expected failure (503, 504, 413, 400 for a body cut short), by error code.");
 
     public static bool Are(Exception? exception) =>
-        exception is RepositoryUnavailableException or RepositoryTimeoutException or BadHttpRequestException;
+        exception is RepositoryUnavailableException or RepositoryTimeoutException or RepositoryOverloadedException or BadHttpRequestException;
 
     public static void Record(HttpContext context, Exception exception, RequestError error)
     {

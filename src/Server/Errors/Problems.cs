@@ -48,6 +48,16 @@ public static class Problems
     public static RequestError CredentialLimitReached(Guid customerId, int limit) => ContractErrors.CredentialLimitReached.At(
         "path.customer_id", $"Customer {customerId} holds {limit} credentials, the most a customer may hold; delete one first.");
 
+    public static RequestError RateLimited(string orgId, string kind, double perSecond, int retryAfterSeconds) => ContractErrors.RateLimited.At(
+        "path." + ContractTenancy.Parameter,
+        $"Organization {orgId} sent more {kind} than its rate of {perSecond:0.##} per second allows; send it again after {retryAfterSeconds} second{(retryAfterSeconds == 1 ? "" : "s")}.");
+
+    public static RequestError CustomerLimitReached(string orgId, long limit) => ContractErrors.CustomerLimitReached.At(
+        "path." + ContractTenancy.Parameter, $"Organization {orgId} holds {limit} customers, the most an organization may hold.");
+
+    public static RequestError ServiceOverloaded(int retryAfterSeconds) => ContractErrors.ServiceOverloaded.At(
+        "server", $"The service is at capacity; nothing was done. Send the request again after {retryAfterSeconds} second{(retryAfterSeconds == 1 ? "" : "s")}.");
+
     public static RequestError IdempotencyKeyReused(string orgId) => ContractErrors.IdempotencyKeyReused.At(
         "header.idempotency-key", $"The Idempotency-Key was already used in organization {orgId} for a different request.");
 

@@ -31,8 +31,10 @@ public static class ConfigurationProblems
         LimitsOptions limits;
         RoleGrantsOptions grants;
         GatewayOptions gateway;
+        Limits.OrganizationLimitsOptions organization;
         try
         {
+            organization = configuration.GetSection(Limits.OrganizationLimitsOptions.Section).Get<Limits.OrganizationLimitsOptions>() ?? new Limits.OrganizationLimitsOptions();
             storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
             jwt = configuration.GetSection(JwtBearerModeOptions.Section).Get<JwtBearerModeOptions>() ?? new JwtBearerModeOptions();
             limits = configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
@@ -60,6 +62,17 @@ public static class ConfigurationProblems
         if (limits.MaxRequestBodyBytes < 1 || limits.MaxRequestHeadersTotalBytes < 1 || limits.MaxRequestHeaderCount < 1 || limits.MaxRequestLineBytes < 1)
         {
             return "Limits:MaxRequestBodyBytes, MaxRequestHeadersTotalBytes, MaxRequestHeaderCount and MaxRequestLineBytes must be at least 1 (Kestrel refuses 0 or less).";
+        }
+
+        if (organization.ReadsPerSecond < 0 || organization.WritesPerSecond < 0 || organization.MaxCustomers < 0
+            || organization.ReadsBurst < 1 || organization.WritesBurst < 1)
+        {
+            return "Limits:Organization:ReadsPerSecond, WritesPerSecond and MaxCustomers must be 0 (no limit) or more, ReadsBurst and WritesBurst at least 1.";
+        }
+
+        if (storage.MaxPendingCalls < 1 || storage.MaxPendingCallsPerOrganization < 1 || storage.MaxPendingCallsPerOrganization > storage.MaxPendingCalls)
+        {
+            return "Storage:MaxPendingCalls must be at least 1, and Storage:MaxPendingCallsPerOrganization from 1 to Storage:MaxPendingCalls.";
         }
 
         var problem = JwtProblem(jwt) ?? TrustProblems.Find(configuration, environment, jwt, grants, gateway);

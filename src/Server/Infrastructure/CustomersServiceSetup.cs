@@ -2,6 +2,7 @@ using Customers.Server.Apis;
 using Customers.Server.Auth;
 using Customers.Server.Contract;
 using Customers.Server.Errors;
+using Customers.Server.Limits;
 using Customers.Server.Storage;
 using Customers.Server.Validation;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -47,6 +48,8 @@ public static class CustomersServiceSetup
         services.AddCustomersAuthentication(configuration);
 
         services.AddSingleton<RoleAuthorizationFilter>();
+        services.AddSingleton<OrganizationRateLimits>();
+        services.AddSingleton<OrganizationRateLimitFilter>();
         // MVC's core and nothing else: the contract's checks replace DataAnnotations validation, and
         // ApiExplorer, CORS, authorization attributes and formatter mappings are not used (cold start).
         services
@@ -55,6 +58,8 @@ public static class CustomersServiceSetup
                 // Instances (or a reusable service filter), never Filters.Add<T>(): that builds new filters for
                 // every request and keeps MVC from caching the filter pipeline.
                 mvc.Filters.Add(new ServiceFilterAttribute(typeof(RoleAuthorizationFilter)) { IsReusable = true });
+                // A resource filter: after every authorization filter, before the body is read.
+                mvc.Filters.Add(new ServiceFilterAttribute(typeof(OrganizationRateLimitFilter)) { IsReusable = true });
                 mvc.Filters.Add(new RequestValidationFilter());
                 mvc.Filters.Add(new IdempotencyKeyFilter());
                 // The contract's rules are checked by ContractJsonInputFormatter and RequestValidationFilter,

@@ -18,6 +18,9 @@ public enum CreateOutcome
 
     /// <summary>The customer holds <see cref="StorageOptions.MaxCredentialsPerCustomer"/> credentials already; nothing was created.</summary>
     CredentialLimitReached,
+
+    /// <summary>The organization holds <see cref="Limits.OrganizationLimitsOptions.MaxCustomers"/> customers already; nothing was created.</summary>
+    CustomerLimitReached,
 }
 
 public sealed record CreateCustomerResult(CreateOutcome Outcome, CustomerRecord? Customer = null);

@@ -9,3 +9,13 @@ public sealed class RepositoryTimeoutException(TimeSpan timeout, Exception inner
 {
     public TimeSpan Timeout { get; } = timeout;
 }
+
+/// <summary>
+/// The repository's queue is full, or the organization holds its share of it: refused before
+/// anything was done (answered as 503 SERVICE_OVERLOADED with Retry-After).
+/// </summary>
+public sealed class RepositoryOverloadedException(string message) : Exception(message)
+{
+    /// <summary>A queue drains in well under a second; a caller that waits one second finds room again.</summary>
+    public const int RetryAfterSeconds = 1;
+}

@@ -35,6 +35,16 @@ public sealed class StorageOptions
     /// </summary>
     public int MaxCredentialsPerCustomer { get; set; } = 25;
 
+    /// <summary>
+    /// The most repository calls an instance lets wait at once (SQLite: writes queued for the
+    /// writer; PostgreSQL: calls holding or waiting for a connection). One more answers 503
+    /// SERVICE_OVERLOADED at once, instead of queueing into a 504.
+    /// </summary>
+    public int MaxPendingCalls { get; set; } = 256;
+
+    /// <summary>The most of <see cref="MaxPendingCalls"/> that one organization may hold, so that a flood leaves room for the others.</summary>
+    public int MaxPendingCallsPerOrganization { get; set; } = 128;
+
     /// <summary>Expired idempotency keys are purged this long after the start, then every <see cref="KeyPurgeInterval"/>.</summary>
     public TimeSpan KeyPurgeFirstDelay { get; set; } = TimeSpan.FromSeconds(30);
 

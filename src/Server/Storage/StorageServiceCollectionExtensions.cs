@@ -1,3 +1,4 @@
+using Customers.Server.Limits;
 using Customers.Server.Storage.Postgres;
 using Customers.Server.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +20,8 @@ public static class StorageServiceCollectionExtensions
             .Bind(configuration.GetSection(StorageOptions.Section))
             .Validate(o => o.Timeout > TimeSpan.Zero && o.ConnectTimeout > TimeSpan.Zero, "Storage:Timeout and Storage:ConnectTimeout must be positive.")
             .ValidateOnStart();
+        // The customer quota is the organization's, but the stores enforce it in the create's transaction.
+        services.Configure<OrganizationLimitsOptions>(configuration.GetSection(OrganizationLimitsOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<SqliteCustomerStore>();
@@ -34,6 +37,8 @@ public static class StorageServiceCollectionExtensions
             : provider.GetRequiredService<SqliteMigrator>());
         services.AddHostedService<StorageStartup>();
         services.AddHostedService<IdempotencyKeyPurge>();
+        services.AddSingleton<AdmissionGate>();
+        services.AddSingleton<RepositoryHealthCheck>(); // one instance: it keeps the last probe
         services.AddHealthChecks().AddCheck<RepositoryHealthCheck>("repository", tags: [RepositoryHealthCheck.ReadyTag]);
         return services;
     }
@@ -42,19 +47,48 @@ public static class StorageServiceCollectionExtensions
         provider.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
 }
 
-/// <summary>Readiness: the repository answers a trivial query within the storage timeout.</summary>
-public sealed class RepositoryHealthCheck(ICustomerStore store) : IHealthCheck
+/// <summary>
+/// Readiness: the repository answers a trivial query within the storage timeout. The answer is
+/// kept for <see cref="CacheFor"/>, and callers that come while a probe runs share it, so that
+/// /health/ready (which needs no roles) costs the database at most one query a second, however
+/// often it is called.
+/// </summary>
+public sealed class RepositoryHealthCheck(ICustomerStore store, TimeProvider clock) : IHealthCheck
 {
     public const string ReadyTag = "ready";
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _lock = new();
+    private Task<HealthCheckResult>? _probe;
+    private long _probedAt;
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        Task<HealthCheckResult> probe;
+        lock (_lock)
+        {
+            if (_probe is null || (_probe.IsCompleted && clock.GetElapsedTime(_probedAt) >= CacheFor))
+            {
+                _probedAt = clock.GetTimestamp();
+                _probe = ProbeAsync();
+            }
+
+            probe = _probe;
+        }
+
+        return probe.WaitAsync(cancellationToken);
+    }
+
+    // Not tied to one caller's cancellation: others share it. Storage:Timeout bounds it.
+    private async Task<HealthCheckResult> ProbeAsync()
     {
         try
         {
-            await store.PingAsync(cancellationToken);
+            await store.PingAsync(CancellationToken.None);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception exception) when (exception is RepositoryUnavailableException or RepositoryTimeoutException)
+        catch (Exception exception) when (exception is RepositoryUnavailableException or RepositoryTimeoutException or RepositoryOverloadedException)
         {
             return HealthCheckResult.Unhealthy("The repository does not answer.", exception);
         }

@@ -55,11 +55,14 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// processes run it: the gateway's API_KEY may call every operation on every organization, said
     /// on purpose, and the hosts the tests address it by.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> DeployedAuthorization = new Dictionary<string, string>
+    public static readonly IReadOnlyDictionary<string, string> DeployedSettings = new Dictionary<string, string>
     {
         ["Authorization__Grants__API_KEY__0"] = "*",
         ["Authorization__Orgs__API_KEY__0"] = "*",
         ["AllowedHosts"] = "127.0.0.1;localhost",
+        // Load, soak and durability runs send far past an organization's default rates: off unless a test sets them.
+        ["Limits__Organization__ReadsPerSecond"] = "0",
+        ["Limits__Organization__WritesPerSecond"] = "0",
     };
 
     /// <summary>
@@ -84,7 +87,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information"; // the line that names the port
         start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(dataDirectory, "customers.db")}";
-        foreach (var (name, value) in DeployedAuthorization)
+        foreach (var (name, value) in DeployedSettings)
         {
             start.Environment[name] = value;
         }

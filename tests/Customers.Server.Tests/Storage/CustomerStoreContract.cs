@@ -383,6 +383,43 @@ public abstract class CustomerStoreContract
         Assert.Equal(5, (await one.Store.ListCredentialsAsync("telco", customer, default))!.Count);
     }
 
+    [SkippableFact]
+    public async Task An_organization_holds_at_most_the_configured_number_of_customers()
+    {
+        var settings = await NewDatabaseAsync();
+        settings["Limits:Organization:MaxCustomers"] = "2";
+        await using var host = await StoreHost.StartAsync(settings, Clock);
+        var key = IdempotencyKey.For("quota-key", "createCustomer", "first");
+        var first = await host.Store.CreateCustomerAsync("telco", "first", key, default);
+        await CreateCustomerAsync(host.Store, "telco");
+
+        var over = await host.Store.CreateCustomerAsync("telco", "third", IdempotencyKey.For("quota-over", "createCustomer", "third"), default);
+        var replay = await host.Store.CreateCustomerAsync("telco", "first", key, default);
+
+        Assert.Equal(CreateOutcome.CustomerLimitReached, over.Outcome);
+        Assert.Equal(CreateOutcome.Replayed, replay.Outcome); // a replay creates nothing, so it is not refused
+        Assert.Equal(first.Customer!.Id, replay.Customer!.Id);
+        Assert.Equal(2L, Convert.ToInt64(await SqlAsync(settings, "SELECT COUNT(*) FROM customers WHERE org_id = 'telco'")));
+        Assert.Null(await SqlAsync(settings, "SELECT 1 FROM idempotency_keys WHERE org_id = 'telco' AND key = 'quota-over'")); // the refused create kept no key
+        await CreateCustomerAsync(host.Store, "another-org"); // each organization has its own quota
+    }
+
+    [SkippableFact]
+    public async Task The_customer_quota_holds_when_two_instances_create_at_the_same_time()
+    {
+        var settings = await NewDatabaseAsync();
+        settings["Limits:Organization:MaxCustomers"] = "5";
+        await using var one = await StoreHost.StartAsync(settings, Clock);
+        await using var two = await StoreHost.StartAsync(settings, Clock);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(async () =>
+            (await (i % 2 == 0 ? one : two).Store.CreateCustomerAsync("telco", $"race-{i}", null, default)).Outcome)));
+
+        Assert.Equal(5, outcomes.Count(o => o == CreateOutcome.Created));
+        Assert.Equal(19, outcomes.Count(o => o == CreateOutcome.CustomerLimitReached));
+        Assert.Equal(5L, Convert.ToInt64(await SqlAsync(settings, "SELECT COUNT(*) FROM customers WHERE org_id = 'telco'")));
+    }
+
     private static async Task<Guid> CreateCustomerAsync(ICustomerStore store, string org, string? externalId = null)
     {
         var result = await store.CreateCustomerAsync(org, externalId, null, default);

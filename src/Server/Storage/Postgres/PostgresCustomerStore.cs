@@ -1,15 +1,18 @@
+using Customers.Server.Limits;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Customers.Server.Storage.Postgres;
 
 /// <summary>Customers and credentials in PostgreSQL, shared by every instance of the service.</summary>
-public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvider clock, IOptions<StorageOptions> options) : ICustomerStore
+public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvider clock, IOptions<StorageOptions> options, IOptions<OrganizationLimitsOptions> limits) : ICustomerStore
 {
+    private long MaxCustomers => limits.Value.MaxCustomers > 0 ? limits.Value.MaxCustomers : long.MaxValue;
+
     public Task<CreateCustomerResult> CreateCustomerAsync(string orgId, string? externalId, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         var customer = new CustomerRecord(Guid.CreateVersion7(), externalId, Now());
-        return database.RunAsync(async (connection, token) =>
+        return database.RunAsync(orgId, async (connection, token) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(token);
             var earlier = await ClaimKeyAsync(connection, transaction, orgId, key, customer.Id, customer.CreatedAt, token);
@@ -18,6 +21,19 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
                 return earlier.Matches
                     ? new CreateCustomerResult(CreateOutcome.Replayed, new CustomerRecord(earlier.ResourceId, externalId, earlier.ResourceCreatedAt))
                     : new CreateCustomerResult(CreateOutcome.KeyReused);
+            }
+
+            // The organization's count goes up only while under the quota: no row back means it is
+            // full. The row lock also orders concurrent creates of one organization across instances.
+            await using var count = Command(connection, transaction, """
+                INSERT INTO organization_usage (org_id, customers) VALUES (@org, 1)
+                ON CONFLICT (org_id) DO UPDATE SET customers = organization_usage.customers + 1 WHERE organization_usage.customers < @max
+                RETURNING customers;
+                """,
+                ("org", orgId), ("max", MaxCustomers));
+            if (await count.ExecuteScalarAsync(token) is null)
+            {
+                return new CreateCustomerResult(CreateOutcome.CustomerLimitReached); // Rolled back with the key.
             }
 
             await using var insert = Command(connection, transaction,
@@ -30,7 +46,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
     }
 
     public Task<CustomerRecord?> GetCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
-        database.RunReadAsync(async (connection, token) =>
+        database.RunReadAsync(orgId, async (connection, token) =>
         {
             await using var command = Command(connection, null, "SELECT external_id, created_at FROM customers WHERE org_id = @org AND id = @id;",
                 ("org", orgId), ("id", customerId));
@@ -43,7 +59,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
     public Task<CreateCredentialResult> CreateCredentialAsync(string orgId, Guid customerId, string username, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         var credential = new CredentialRecord(Guid.CreateVersion7(), username, Now());
-        return database.RunAsync(async (connection, token) =>
+        return database.RunAsync(orgId, async (connection, token) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(token);
             var earlier = await ClaimKeyAsync(connection, transaction, orgId, key, credential.Id, credential.CreatedAt, token);
@@ -98,7 +114,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
     }
 
     public Task<IReadOnlyList<CredentialRecord>?> ListCredentialsAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
-        database.RunReadAsync<IReadOnlyList<CredentialRecord>?>(async (connection, token) =>
+        database.RunReadAsync<IReadOnlyList<CredentialRecord>?>(orgId, async (connection, token) =>
         {
             await using var command = Command(connection, null, """
                 SELECT cr.id, cr.username, cr.created_at
@@ -123,7 +139,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
         }, cancellationToken);
 
     public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) =>
-        database.RunAsync(async (connection, token) =>
+        database.RunAsync(orgId, async (connection, token) =>
         {
             await using var delete = Command(connection, null, "DELETE FROM credentials WHERE org_id = @org AND customer_id = @customer AND id = @id;",
                 ("org", orgId), ("customer", customerId), ("id", credentialId));
@@ -138,7 +154,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
         }, cancellationToken);
 
     public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) =>
-        database.RunAsync(async (connection, token) =>
+        database.RunAsync(null, async (connection, token) =>
         {
             // A batch at a time, well inside the statement timeout however large the backlog.
             await using var purge = Command(connection, null, """
@@ -151,7 +167,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
 
     /// <summary>Ready means a primary that takes writes, with the schema: a standby, a read-only server or none at all is unready.</summary>
     public Task PingAsync(CancellationToken cancellationToken) =>
-        database.RunAsync(async (connection, token) =>
+        database.RunAsync(null, async (connection, token) =>
         {
             await using var command = Command(connection, null,
                 "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only')::boolean FROM schema_migrations LIMIT 1;");

@@ -29,8 +29,11 @@ public sealed class PostgresDatabase : IAsyncDisposable
     private readonly NpgsqlDataSource _reads;
     private readonly NpgsqlDataSource _migrations;
 
-    public PostgresDatabase(IConfiguration configuration, IOptions<StorageOptions> options)
+    private readonly AdmissionGate _gate;
+
+    public PostgresDatabase(IConfiguration configuration, IOptions<StorageOptions> options, AdmissionGate gate)
     {
+        _gate = gate;
         var settings = options.Value;
         Timeout = settings.Timeout;
         var connectionString = configuration.GetConnectionString("Postgres");
@@ -54,16 +57,18 @@ public sealed class PostgresDatabase : IAsyncDisposable
     /// answer when the timeout is up even if the server does not answer Npgsql's cancellation (a
     /// frozen server); the abandoned call ends in the background, and the server's own
     /// statement_timeout rolls back whatever it had started.
+    /// A call beyond Storage:MaxPendingCalls (or its organization's share) is refused at once.
     /// </summary>
-    public Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken requestAborted) =>
-        RunAsync(_primary, work, requestAborted);
+    public Task<T> RunAsync<T>(string? org, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken requestAborted) =>
+        RunAsync(_primary, org, work, requestAborted);
 
     /// <summary>As <see cref="RunAsync{T}"/>, for a read that Storage:PostgresReadFrom may send to a standby.</summary>
-    public Task<T> RunReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken requestAborted) =>
-        RunAsync(_reads, work, requestAborted);
+    public Task<T> RunReadAsync<T>(string? org, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken requestAborted) =>
+        RunAsync(_reads, org, work, requestAborted);
 
-    private async Task<T> RunAsync<T>(NpgsqlDataSource source, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken requestAborted)
+    private async Task<T> RunAsync<T>(NpgsqlDataSource source, string? org, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken requestAborted)
     {
+        using var place = _gate.Enter(org);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         deadline.CancelAfter(Timeout);
         var call = RunOnConnectionAsync(source, work, deadline.Token, requestAborted);

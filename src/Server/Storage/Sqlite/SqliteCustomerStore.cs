@@ -1,17 +1,20 @@
+using Customers.Server.Limits;
 using Microsoft.Extensions.Options;
 using Microsoft.Data.Sqlite;
 
 namespace Customers.Server.Storage.Sqlite;
 
 /// <summary>Customers and credentials in the embedded SQLite file.</summary>
-public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider clock, IOptions<StorageOptions> options) : ICustomerStore
+public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider clock, IOptions<StorageOptions> options, IOptions<OrganizationLimitsOptions> limits) : ICustomerStore
 {
+    private long MaxCustomers => limits.Value.MaxCustomers > 0 ? limits.Value.MaxCustomers : long.MaxValue;
+
     private const int UniqueConstraintFailed = 2067; // SQLITE_CONSTRAINT_UNIQUE
 
     public Task<CreateCustomerResult> CreateCustomerAsync(string orgId, string? externalId, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         var customer = new CustomerRecord(Guid.CreateVersion7(), externalId, Now());
-        return database.WriteAsync(write =>
+        return database.WriteAsync(orgId, write =>
         {
             var earlier = ClaimKey(write, orgId, key, customer.Id, customer.CreatedAt);
             if (earlier is not null)
@@ -19,6 +22,18 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
                 return earlier.Matches
                     ? new CreateCustomerResult(CreateOutcome.Replayed, new CustomerRecord(earlier.ResourceId, externalId, earlier.ResourceCreatedAt))
                     : new CreateCustomerResult(CreateOutcome.KeyReused);
+            }
+
+            // The organization's count goes up only while under the quota: no row back means it is full.
+            var counted = write.Command("""
+                INSERT INTO organization_usage (org_id, customers) VALUES ($org, 1)
+                ON CONFLICT (org_id) DO UPDATE SET customers = customers + 1 WHERE customers < $max
+                RETURNING customers;
+                """,
+                ("$org", orgId), ("$max", MaxCustomers)).ExecuteScalar();
+            if (counted is null)
+            {
+                return new CreateCustomerResult(CreateOutcome.CustomerLimitReached); // Rolled back with the key.
             }
 
             write.Command("INSERT INTO customers (org_id, id, external_id, created_at) VALUES ($org, $id, $external, $at);",
@@ -44,7 +59,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
     {
         var credential = new CredentialRecord(Guid.CreateVersion7(), username, Now());
         var usernameKey = UsernameKey.From(username); // Before the writer's turn: every write waits for the one in front.
-        return database.WriteAsync(write =>
+        return database.WriteAsync(orgId, write =>
         {
             var earlier = ClaimKey(write, orgId, key, credential.Id, credential.CreatedAt);
             if (earlier is not null)
@@ -113,7 +128,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
         });
 
     public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) =>
-        database.WriteAsync(write =>
+        database.WriteAsync(orgId, write =>
         {
             var delete = write.Command("DELETE FROM credentials WHERE org_id = $org AND customer_id = $customer AND id = $id;",
                 ("$org", orgId), ("$customer", customerId.ToString()), ("$id", credentialId.ToString()));
@@ -131,7 +146,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
         }, cancellationToken);
 
     public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) =>
-        database.WriteAsync(write =>
+        database.WriteAsync(null, write =>
         {
             // A batch at a time, so that the one writer is never held long by a backlog.
             var purge = write.Command("""

@@ -18,8 +18,11 @@ public sealed class SqliteDatabase : IDisposable
     private readonly ObjectPool<SqliteSession> _readers;
     private readonly Lazy<SqliteWriter> _writer;
 
-    public SqliteDatabase(IConfiguration configuration, IOptions<StorageOptions> options, IHostEnvironment environment)
+    private readonly AdmissionGate _gate;
+
+    public SqliteDatabase(IConfiguration configuration, IOptions<StorageOptions> options, IHostEnvironment environment, AdmissionGate gate)
     {
+        _gate = gate;
         Timeout = options.Value.Timeout;
         var builder = FileConnection(configuration, environment.ContentRootPath);
         builder.Mode = SqliteOpenMode.ReadWriteCreate;
@@ -87,8 +90,10 @@ public sealed class SqliteDatabase : IDisposable
     /// Runs <paramref name="write"/> on the writer, in a group commit; answers once its changes are
     /// durable. Waiting for its turn longer than the timeout answers 504 and nothing is written.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteWrite, T> write, CancellationToken cancellationToken)
+    /// <summary>Queues a write for the writer, unless the queue (or the organization's share of it) is full: then it is refused at once.</summary>
+    public async Task<T> WriteAsync<T>(string? org, Func<SqliteWrite, T> write, CancellationToken cancellationToken)
     {
+        using var place = _gate.Enter(org);
         using var activity = Span("sqlite write");
         return await _writer.Value.WriteAsync(write, Timeout, cancellationToken);
     }
