@@ -26,7 +26,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-log() { echo "== $*" >&2; }
+. "$repo/bench/common.sh"
 
 for project in src/Server bench/Tool; do
   out=$(dotnet build "$project" -c Release -nologo -v:q 2>&1) || { printf '%s\n' "$out" | grep -E 'error|rror\(s\)' >&2; exit 1; }
@@ -35,13 +35,6 @@ server_dll=$repo/src/Server/bin/Release/net10.0/Customers.Server.dll
 tool=(dotnet "$repo/bench/Tool/bin/Release/net10.0/Customers.Bench.Tool.dll")
 write_rate=$(sed -n 's/.*public double WritesPerSecond { get; set; } = \([0-9.]*\);.*/\1/p' src/Server/Limits/OrganizationLimitsOptions.cs)
 
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 20000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
 start_service() { # name, extra environment...
   local name=$1 port
   shift

@@ -31,7 +31,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-log() { echo "== $*" >&2; }
+. "$repo/bench/common.sh"
 
 log "build (Release)"
 for project in src/Server bench/Baseline bench/Tool; do
@@ -42,13 +42,6 @@ server_dll=$repo/src/Server/bin/Release/net10.0/Customers.Server.dll
 baseline_dll=$repo/bench/Baseline/bin/Release/net10.0/Customers.Bench.Baseline.dll
 tool=(dotnet "$repo/bench/Tool/bin/Release/net10.0/Customers.Bench.Tool.dll")
 
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 20000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
 wait_ok() { # url
   for _ in $(seq 1 600); do
     curl -fs -o /dev/null -H 'x-auth-roles: API_KEY' "$1" && return 0
