@@ -63,6 +63,9 @@ quiet() { # port → "rps p99_us non2xx"
   wrk -t1 -c4 -d"${duration}s" --latency -s "$BENCH_WRK/list.lua" "http://127.0.0.1:$1" | grep '^RESULT' \
     | sed -E 's/.*rps=([0-9]+) p50_us=[0-9]+ p99_us=([0-9]+) non2xx=([0-9]+).*/\1 \2 \3/'
 }
+for name in limited unlimited; do # warm-up: the first round would otherwise measure the JIT
+  wrk -t1 -c4 -d"${warmup}s" -s "$BENCH_WRK/list.lua" "http://127.0.0.1:$(eval echo "\$port_$name")" >/dev/null
+done
 : >"$work/noisy.tsv"
 for round in $(seq 1 "$rounds"); do
   for name in limited unlimited; do

@@ -7,20 +7,18 @@ namespace Customers.Server.Limits;
 /// <summary>
 /// Takes a token of the organization's bucket once the caller is known (after the roles check, so
 /// that nobody spends an organization's rate without being allowed to act on it) and before the
-/// body is read. Past the limit: 429 RATE_LIMITED with Retry-After and the RateLimit fields.
+/// body is read. A request whose token comes within a second waits for it; past that, 429
+/// RATE_LIMITED at once with Retry-After and the RateLimit fields.
 /// </summary>
-public sealed class OrganizationRateLimitFilter(OrganizationRateLimits limits) : IResourceFilter
+public sealed class OrganizationRateLimitFilter(OrganizationRateLimits limits) : IAsyncResourceFilter
 {
-    public void OnResourceExecuting(ResourceExecutingContext context)
+    public async Task OnResourceExecutionAsync(ResourceExecutingContext context, ResourceExecutionDelegate next)
     {
-        if (context.RouteData.Values[ContractTenancy.Parameter] is not string org)
-        {
-            return;
-        }
-
         var write = !HttpMethods.IsGet(context.HttpContext.Request.Method) && !HttpMethods.IsHead(context.HttpContext.Request.Method);
-        if (limits.TryAcquire(org, write) is not { } refusal)
+        if (context.RouteData.Values[ContractTenancy.Parameter] is not string org
+            || await limits.AcquireAsync(org, write, context.HttpContext.RequestAborted) is not { } refusal)
         {
+            await next();
             return;
         }
 
@@ -29,9 +27,5 @@ public sealed class OrganizationRateLimitFilter(OrganizationRateLimits limits) :
         headers[ContractHeaders.RateLimitPolicy] = refusal.Policy.Field;
         headers[ContractHeaders.RateLimit] = refusal.StateField;
         context.Result = ErrorResponses.Result(Problems.RateLimited(org, refusal.Policy.Name, refusal.Policy.PerSecond, refusal.RetryAfterSeconds));
-    }
-
-    public void OnResourceExecuted(ResourceExecutedContext context)
-    {
     }
 }

@@ -30,10 +30,13 @@ public sealed class OrganizationRateLimits : IDisposable
 
     public Policy Writes { get; }
 
-    /// <summary>Takes one token of the organization's bucket; null when it has one, else the refusal.</summary>
-    public Refusal? TryAcquire(string org, bool write)
+    /// <summary>
+    /// Takes one token of the organization's bucket, waiting for it in the bucket's queue when one
+    /// comes within <see cref="Policy.MaxWait"/>; null once it has one, else the refusal.
+    /// </summary>
+    public async ValueTask<Refusal?> AcquireAsync(string org, bool write, CancellationToken cancellationToken)
     {
-        using var lease = _limiter.AttemptAcquire((org, write));
+        using var lease = await _limiter.AcquireAsync((org, write), 1, cancellationToken);
         if (lease.IsAcquired)
         {
             return null;
@@ -49,6 +52,13 @@ public sealed class OrganizationRateLimits : IDisposable
     /// <summary>A kind's rate and burst, and its RateLimit-Policy field (draft-ietf-httpapi-ratelimit-headers).</summary>
     public sealed record Policy(string Name, double PerSecond, int Burst)
     {
+        /// <summary>
+        /// A request whose token comes within this waits for it rather than being refused. A flood
+        /// then waits on its own connections instead of turning each refusal into another request:
+        /// answering 429s costs the instance as much CPU as answering reads (bench/RESULTS.md).
+        /// </summary>
+        public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
+
         // The partitioned limiter replenishes on a 100 ms timer: a period shorter than that would
         // be rounded up, so tokens come in batches of about a tenth of the rate.
         private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
@@ -68,7 +78,9 @@ public sealed class OrganizationRateLimits : IDisposable
                 TokenLimit = Burst,
                 TokensPerPeriod = tokens,
                 ReplenishmentPeriod = TimeSpan.FromSeconds(tokens / PerSecond),
-                QueueLimit = 0, // past the limit: 429 at once, never a queued request
+                // Past what one MaxWait of the rate serves, a request is refused at once (429).
+                QueueLimit = (int)Math.Floor(PerSecond * MaxWait.TotalSeconds),
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
                 AutoReplenishment = true,
             };
         }
