@@ -295,6 +295,7 @@ public sealed class UsernameProfileVectorTests
     [InlineData("a\u1680b", "U+1680 is a space")] // OGHAM SPACE MARK (golang)
     [InlineData("\u265A", "U+265A is a symbol outside ASCII")] // golang, RFC 8265 3.5
     [InlineData("a\u2019b", "U+2019 is punctuation outside ASCII")]
+    [InlineData("a\u2ADC", "U+2ADC (U+2ADD once mapped) is a symbol outside ASCII")] // FORKING: NFC gives U+2ADD U+0338
     [InlineData("\u16EE", "U+16EE is a title-case letter, a letter-like number or an enclosing mark")] // golang
     [InlineData("a\u0488", "U+0488 is a title-case letter, a letter-like number or an enclosing mark")] // golang
     [InlineData("a\uE000b", "U+E000 is not allowed in identifiers")] // private use
