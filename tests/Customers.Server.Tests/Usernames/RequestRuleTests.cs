@@ -192,12 +192,14 @@ public sealed class RequestRuleTests(SharedService service) : IClassFixture<Shar
     [InlineData("{" + Uuid + "}", "{" + Uuid + "}")] // MVC's binder takes braces; the contract does not
     [InlineData("123e4567e89b12d3a456556642440000", "123e4567e89b12d3a456556642440000")]
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…")]
+    [InlineData("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")] // 64: shown whole
     public async Task A_path_id_that_is_not_a_uuid_quotes_what_was_sent(string id, string shown)
     {
         using var response = await _client.GetAsync($"{Api.Customers()}/{Uri.EscapeDataString(id)}/credentials");
 
         var error = await Api.AssertErrorAsync(response, HttpStatusCode.BadRequest, "INVALID_UUID", "path.customer_id");
         Assert.Equal($"customer_id must be a uuid such as {Uuid}; got '{shown}'.", error.GetProperty("message").GetString());
+        Assert.Single(await ErrorsAsync(response)); // one problem, one error
     }
 
     [Theory]
