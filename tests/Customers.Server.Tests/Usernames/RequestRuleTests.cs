@@ -249,6 +249,37 @@ public sealed class RequestRuleTests(SharedService service) : IClassFixture<Shar
         Assert.False(response.Headers.ConnectionClose ?? false);
     }
 
+    [Fact]
+    public async Task A_one_character_username_is_long_enough()
+    {
+        var customerId = await Api.CreateCustomerAsync(_client);
+
+        await Api.CreateCredentialAsync(_client, customerId, "q");
+    }
+
+    [Fact]
+    public async Task An_unknown_field_name_of_64_characters_is_shown_whole()
+    {
+        var customerId = await Api.CreateCustomerAsync(_client);
+        var name = new string('m', 64);
+
+        using var response = await _client.PostAsync(Api.Credentials(customerId), Api.Json($$"""{"username":"x","{{name}}":1}"""));
+
+        var error = await Api.AssertErrorAsync(response, HttpStatusCode.BadRequest, "UNKNOWN_FIELD", $"body.{name}");
+        Assert.Equal($"{name} is not a field of this request; expected only: username.", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Each_path_id_that_is_not_a_hyphenated_uuid_gets_its_own_error()
+    {
+        var braced = "{" + Uuid + "}";
+
+        using var response = await _client.DeleteAsync($"{Api.Customers()}/{Uri.EscapeDataString(braced)}/credentials/{Uri.EscapeDataString(braced)}");
+
+        await Api.AssertErrorAsync(response, HttpStatusCode.BadRequest, "INVALID_UUID");
+        Assert.Equal(["path.customer_id", "path.credential_id"], (await ErrorsAsync(response)).Select(e => e.Ref).Order(StringComparer.Ordinal).Reverse());
+    }
+
     private static async Task<List<(string Code, string Ref, string Message)>> ErrorsAsync(HttpResponseMessage response)
     {
         var body = await Api.ReadAsync(response);
