@@ -133,6 +133,18 @@ public sealed class RequestValidationTests(SharedService service) : IClassFixtur
         await Api.AssertErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "body");
     }
 
+    [Fact]
+    public async Task A_body_over_the_limit_on_a_bad_path_answers_413_with_only_errors_of_that_status()
+    {
+        var huge = $$"""{"username":"{{new string('a', 70_000)}}"}""";
+
+        using var response = await _client.PostAsync("/v4/orgs/telco/customers/not-a-uuid/credentials", Api.Json(huge));
+
+        await Api.AssertErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "body");
+        var errors = (await Api.ReadAsync(response)).GetProperty("errors");
+        Assert.Equal(1, errors.GetArrayLength()); // not INVALID_UUID too: the contract gives that code to 400
+    }
+
     [Theory]
     [InlineData("text/plain")]
     [InlineData("application/xml")]

@@ -67,9 +67,12 @@ public sealed class RequestValidationFilter : IActionFilter, IOrderedFilter
 
         if (errors is not null)
         {
-            // The most specific status wins: 413 and 415 over 400.
+            // The most specific status wins, 413 and 415 over 400, and the answer lists only the
+            // errors of that status: a 413 that listed INVALID_UUID would carry a code the
+            // contract gives to 400.
             errors.Sort((a, b) => b.Status.CompareTo(a.Status));
-            context.Result = ErrorResponses.Result(errors);
+            var status = errors[0].Status;
+            context.Result = ErrorResponses.Result(errors.FindAll(error => error.Status == status));
         }
     }
 
