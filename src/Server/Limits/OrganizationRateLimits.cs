@@ -55,7 +55,7 @@ public sealed class OrganizationRateLimits : IDisposable
         /// <summary>
         /// A request whose token comes within this waits for it rather than being refused. A flood
         /// then waits on its own connections instead of turning each refusal into another request:
-        /// answering 429s costs the instance as much CPU as answering reads (bench/RESULTS.md).
+        /// a refusal runs most of a read's path, so refusals at once took the cores a quiet organization needed (bench/RESULTS.md).
         /// </summary>
         public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
 
