@@ -33,8 +33,10 @@ public static class ConfigurationProblems
         GatewayOptions gateway;
         Limits.OrganizationLimitsOptions organization;
         IdempotencyOptions idempotency;
+        SqliteBackupOptions backup;
         try
         {
+            backup = configuration.GetSection(SqliteBackupOptions.Section).Get<SqliteBackupOptions>() ?? new SqliteBackupOptions();
             idempotency = configuration.GetSection(IdempotencyOptions.Section).Get<IdempotencyOptions>() ?? new IdempotencyOptions();
             organization = configuration.GetSection(Limits.OrganizationLimitsOptions.Section).Get<Limits.OrganizationLimitsOptions>() ?? new Limits.OrganizationLimitsOptions();
             storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
@@ -77,7 +79,7 @@ public static class ConfigurationProblems
             return "Storage:MaxPendingCalls must be at least 1, and Storage:MaxPendingCallsPerOrganization from 1 to Storage:MaxPendingCalls.";
         }
 
-        var problem = JwtProblem(jwt) ?? TrustProblems.Find(configuration, environment, jwt, grants, gateway) ?? idempotency.Problem(environment.IsDevelopment());
+        var problem = JwtProblem(jwt) ?? TrustProblems.Find(configuration, environment, jwt, grants, gateway) ?? idempotency.Problem(environment.IsDevelopment()) ?? backup.Problem();
         if (problem is not null)
         {
             return problem;

@@ -1,6 +1,7 @@
 using Customers.Server.Auth;
 using Customers.Server.Storage;
 using Customers.Server.Storage.Postgres;
+using Customers.Server.Storage.Sqlite;
 
 namespace Customers.Server.Infrastructure;
 
@@ -32,6 +33,12 @@ public static partial class StartupWarnings
         {
             LogUnverifiedDatabase(logger);
         }
+
+        var backup = configuration.GetSection(SqliteBackupOptions.Section).Get<SqliteBackupOptions>() ?? new SqliteBackupOptions();
+        if (storage.Provider == StorageProvider.Sqlite && !backup.IsEnabled && !app.Environment.IsDevelopment())
+        {
+            LogNoBackups(logger);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Development: API_KEY may call every operation of every organization (no Authorization configured); listening on loopback only.")]
@@ -39,6 +46,9 @@ public static partial class StartupWarnings
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway mode trusts x-auth-roles from any peer that reaches this port: set Authentication:Gateway:ClientCertificateAuthority (mutual TLS), or make sure only the gateway can connect.")]
     private static partial void LogUnprovenGateway(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The SQLite database is not backed up: set Storage:Backup:Directory (best on another disk), or back the file up by other means.")]
+    private static partial void LogNoBackups(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ConnectionStrings:Postgres names an SSL Mode that does not verify the server's certificate, for a host off this machine.")]
     private static partial void LogUnverifiedDatabase(ILogger logger);

@@ -39,6 +39,9 @@ public static class StorageServiceCollectionExtensions
             : provider.GetRequiredService<SqliteMigrator>());
         services.AddHostedService<StorageStartup>();
         services.AddHostedService<IdempotencyKeyPurge>();
+        services.AddOptions<SqliteBackupOptions>().Bind(configuration.GetSection(SqliteBackupOptions.Section));
+        services.AddSingleton<SqliteBackup>();
+        services.AddHostedService(provider => provider.GetRequiredService<SqliteBackup>());
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<RepositoryHealthCheck>(); // one instance: it keeps the last probe
         services.AddHealthChecks().AddCheck<RepositoryHealthCheck>("repository", tags: [RepositoryHealthCheck.ReadyTag]);
