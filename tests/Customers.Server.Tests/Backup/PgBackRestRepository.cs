@@ -40,8 +40,8 @@ public sealed class PgBackRestRepository : IAsyncDisposable
     /// <summary>setup.sh DIR --paf PAF_DIR: both nodes in the stanza, stanza created, archiving checked.</summary>
     public async Task AttachAsync(string formationFolder) => Values = Parse(await RunAsync("setup.sh", Folder, "--paf", formationFolder));
 
-    /// <summary>backup.sh: a full backup of the primary of the moment.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> BackupAsync() => Parse(await RunAsync("backup.sh", Folder, "--type", "full"));
+    /// <summary>backup.sh: a backup (full, diff or incr) of whichever node is the primary now.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> BackupAsync(string type) => Parse(await RunAsync("backup.sh", Folder, "--type", type));
 
     /// <summary>restore-drill.sh: a new server restored to the time given, promoted, on the port given.</summary>
     public async Task<IReadOnlyDictionary<string, string>> RestoreDrillAsync(DateTime targetUtc, int port) =>
