@@ -62,6 +62,9 @@ if [[ -z $PORT ]]; then
 fi
 [[ $PORT =~ ^[0-9]+$ ]] || die "--port wants a number"
 
+# Written now, so that down.sh finds and stops a copy whose drill failed half-way.
+printf 'DRILL_DATA=%s\nDRILL_PORT=%s\nDRILL_LOG=%s\nTARGET=%s\n' "$DATA" "$PORT" "$DRILL_LOG" "$TARGET" >"$DIR/drill.env"
+
 # --- the WAL up to now into the repository ------------------------------------------------
 if (( FLUSH )); then
     log "check: WAL switch on the live primary, wait until it is archived"

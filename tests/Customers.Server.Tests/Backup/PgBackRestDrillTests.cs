@@ -31,14 +31,14 @@ public sealed class PgBackRestDrillTests(ITestOutputHelper output)
         await repository.AttachAsync(formation.Values["DIR"]);
         var full = await repository.BackupAsync("full");
 
-        var serviceFolder = Directory.CreateTempSubdirectory("customers-pgbackrest-service-").FullName;
+        using var serviceFolder = new TemporaryFolder("customers-pgbackrest-service-");
         var acknowledged = new Dictionary<Guid, List<Written>>();
         var victim = Guid.Empty;
         var other = Guid.Empty;
         DateTime target;
         Written late;
         int killedPort;
-        await using (var service = await ServiceProcess.StartAsync(serviceFolder, Settings(formation.ConnectionString)))
+        await using (var service = await ServiceProcess.StartAsync(serviceFolder.Path, Settings(formation.ConnectionString)))
         {
             using var client = service.CreateClient();
             victim = await CreateCustomerAsync(client);
@@ -78,7 +78,7 @@ public sealed class PgBackRestDrillTests(ITestOutputHelper output)
         var afterFailover = await repository.BackupAsync("incr");
 
         var drill = await repository.RestoreDrillAsync(target, FreePort.Next());
-        await using (var restored = await ServiceProcess.StartAsync(serviceFolder, Settings(drill["CONNECTION_STRING"])))
+        await using (var restored = await ServiceProcess.StartAsync(serviceFolder.Path, Settings(drill["CONNECTION_STRING"])))
         {
             using var client = restored.CreateClient();
             var victimNow = await Api.UsernamesAsync(client, victim);
@@ -95,11 +95,17 @@ public sealed class PgBackRestDrillTests(ITestOutputHelper output)
             using var customer = await client.GetAsync($"{Api.Customers()}/{victim}");
             Assert.Equal(HttpStatusCode.OK, customer.StatusCode);
         }
-
-        Directory.Delete(serviceFolder, recursive: true);
     }
 
     private sealed record Written(Guid Id, string Username);
+
+    /// <summary>The service's working folder, deleted also when the test fails.</summary>
+    private sealed class TemporaryFolder(string prefix) : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory(prefix).FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
 
     private static Dictionary<string, string> Settings(string connectionString) => new()
     {
