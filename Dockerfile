@@ -7,6 +7,8 @@
 #   - who may do what: Authentication__Jwt__Authority and __Audience (JWT mode), or
 #     Authorization__Grants__<ROLE>__0 and Authorization__Orgs__<ROLE>__0 ('*' on purpose) per role;
 #   - AllowedHosts: the host names it answers to;
+#   - Idempotency__FingerprintKey: base64 of 32 random bytes from a secret store, the same on every
+#     instance (it keys the idempotency records' fingerprints; docs/data-lifecycle.md);
 #   - for HTTPS and mutual TLS with the gateway: Kestrel__Endpoints__Gateway__Url=https://+:8443,
 #     __Certificate__Path and __Certificate__KeyPath (PEM files mounted read-only; renewed files are
 #     used without a restart), __ClientCertificateMode=RequireCertificate, and

@@ -40,7 +40,7 @@ start_service() { # name, extra environment...
   shift
   port=$(free_port)
   mkdir -p "$work/$name"
-  env Authorization__Grants__API_KEY__0='*' Authorization__Orgs__API_KEY__0='*' AllowedHosts=127.0.0.1 \
+  env Authorization__Grants__API_KEY__0='*' Authorization__Orgs__API_KEY__0='*' AllowedHosts=127.0.0.1 Idempotency__FingerprintKey="$(head -c 32 /dev/urandom | base64)" \
     "ConnectionStrings__Sqlite=Data Source=$work/$name/customers.db" Logging__LogLevel__Default=Warning "$@" \
     dotnet "$server_dll" --urls "http://127.0.0.1:$port" >"$work/$name.log" 2>&1 &
   pids+=($!)

@@ -67,7 +67,7 @@ start() {
 # operation on every organization, on purpose, at the address the load generators use.
 # The organization rate limits are off: these figures are the service's capacity (the limits are
 # measured by bench/noisy-neighbour.sh, which the end of this script runs).
-deployed=(Authorization__Grants__API_KEY__0='*' Authorization__Orgs__API_KEY__0='*' AllowedHosts=127.0.0.1
+deployed=(Authorization__Grants__API_KEY__0='*' Authorization__Orgs__API_KEY__0='*' AllowedHosts=127.0.0.1 "Idempotency__FingerprintKey=$(head -c 32 /dev/urandom | base64)"
   Limits__Organization__ReadsPerSecond=0 Limits__Organization__WritesPerSecond=0)
 
 start_service() { # name, extra environment...

@@ -206,6 +206,8 @@ SERVICE_URLS=
 if (( SERVICES > 0 )); then
     read -r -a pinned <<<"${SERVICE_PORTS:-}"
     dll=$(cd "$(dirname "$SERVICE_DLL")" && pwd)/$(basename "$SERVICE_DLL")
+    # One fingerprint key for every instance of the formation: a retry replays on any of them.
+    fingerprint_key=${Idempotency__FingerprintKey:-$(head -c 32 /dev/urandom | base64)}
     for i in $(seq "$SERVICES"); do
         port=${pinned[i-1]:-$(pick_port)}; TAKEN+="$port "
         url=http://127.0.0.1:$port
@@ -218,7 +220,8 @@ if (( SERVICES > 0 )); then
             # A deployed service grants nothing by default: the operator's grants, or for this local
             # formation API_KEY on every operation and organization, said on purpose.
             export Authorization__Grants__API_KEY__0="${Authorization__Grants__API_KEY__0:-*}" \
-                Authorization__Orgs__API_KEY__0="${Authorization__Orgs__API_KEY__0:-*}" AllowedHosts="${AllowedHosts:-127.0.0.1;localhost}"
+                Authorization__Orgs__API_KEY__0="${Authorization__Orgs__API_KEY__0:-*}" AllowedHosts="${AllowedHosts:-127.0.0.1;localhost}" \
+                Idempotency__FingerprintKey="$fingerprint_key"
             exec setsid nohup dotnet "$dll" --urls "$url" >>"$DIR/logs/service$i.log" 2>&1 </dev/null
         ) &
         echo $! >"$DIR/service$i.pid"

@@ -30,7 +30,8 @@ public sealed partial class RunningService : IAsyncLifetime
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dataDirectory };
         foreach (var argument in new[] { server, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information", "--ConnectionStrings:Sqlite", $"Data Source={Path.Combine(_dataDirectory, "customers.db")}",
             // What a deployed service must be told (outside Development nothing is granted by default).
-            "--Authorization:Grants:API_KEY:0", "*", "--Authorization:Orgs:API_KEY:0", "*", "--AllowedHosts", "127.0.0.1" })
+            "--Authorization:Grants:API_KEY:0", "*", "--Authorization:Orgs:API_KEY:0", "*", "--AllowedHosts", "127.0.0.1",
+            "--Idempotency:FingerprintKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) })
         {
             start.ArgumentList.Add(argument);
         }

@@ -21,6 +21,7 @@ public sealed partial class ConfigurationDocumentationTests
         (GatewayOptions.Section, typeof(GatewayOptions)),
         (RoleGrantsOptions.Section, typeof(RoleGrantsOptions)),
         (OrganizationLimitsOptions.Section, typeof(OrganizationLimitsOptions)),
+        (IdempotencyOptions.Section, typeof(IdempotencyOptions)),
     ];
 
     [Fact]

@@ -145,6 +145,8 @@ public sealed class FailureTests
 
         public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) => throw failure;
 
+        public Task<bool> EraseCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) => throw failure;
+
         public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) => throw failure;
 
         public Task PingAsync(CancellationToken cancellationToken) => throw failure;

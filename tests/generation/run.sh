@@ -102,7 +102,7 @@ log="$work/fingerprint.log"
 if dotnet build "$work/repo/src/Server/Customers.Server.csproj" -c Release -nologo -v:q >"$log" 2>&1; then
   data=$(mktemp -d)
   (cd "$data" && ASPNETCORE_URLS=http://127.0.0.1:0 AllowedHosts=127.0.0.1 \
-    Authorization__Grants__API_KEY__0='*' Authorization__Orgs__API_KEY__0='*' \
+    Authorization__Grants__API_KEY__0='*' Authorization__Orgs__API_KEY__0='*' Idempotency__FingerprintKey="$(head -c 32 /dev/urandom | base64)" \
     ConnectionStrings__Sqlite="Data Source=$data/customers.db" exec dotnet "$work/repo/src/Server/bin/Release/net10.0/Customers.Server.dll") >"$data/out.log" 2>&1 &
   server=$!
   base=

@@ -13,4 +13,7 @@ internal static partial class CredentialsLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Credential {CredentialId} of customer {CustomerId} in {OrgId} deleted")]
     public static partial void Deleted(ILogger logger, Guid credentialId, Guid customerId, string orgId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Customer {CustomerId} in {OrgId} erased with its credentials")]
+    public static partial void CustomerErased(ILogger logger, Guid customerId, string orgId);
 }

@@ -32,4 +32,15 @@ public sealed partial class CustomersV4Controller
 
         return new Customer { Id = customer.Id, ExternalId = customer.ExternalId, CreatedAt = customer.CreatedAt };
     }
+
+    public override async Task<IActionResult> EraseCustomer(string org_id, Guid customer_id, CancellationToken cancellationToken)
+    {
+        if (!await _store.EraseCustomerAsync(org_id, customer_id, cancellationToken))
+        {
+            return ErrorResponses.Result(Problems.CustomerNotFound(org_id, customer_id));
+        }
+
+        CredentialsLog.CustomerErased(_logger, customer_id, org_id);
+        return NoContent();
+    }
 }

@@ -16,7 +16,7 @@ namespace Customers.Server.Apis;
 /// white space and member order do not count, and a field added to the contract is part of the
 /// fingerprint with no code. An action reads the key with <see cref="KeyOf"/>.
 /// </summary>
-public sealed class IdempotencyKeyFilter : IActionFilter
+public sealed class IdempotencyKeyFilter(IdempotencyFingerprints fingerprints) : IActionFilter
 {
     private static readonly object Item = new();
 
@@ -43,7 +43,7 @@ public sealed class IdempotencyKeyFilter : IActionFilter
                 ? $"{p.Name}={(p.Value is null ? "null" : JsonSerializer.Serialize(p.Value, p.Value.GetType(), ContractJsonContext.Default))}"
                 : $"{p.Name}={Convert.ToString(p.Value, CultureInfo.InvariantCulture)}")
             .ToArray();
-        context.HttpContext.Items[Item] = IdempotencyKey.For(value, context.ActionDescriptor.AttributeRouteInfo!.Name!, parts);
+        context.HttpContext.Items[Item] = fingerprints.For(value, context.ActionDescriptor.AttributeRouteInfo!.Name!, parts);
     }
 
     private static object? Argument(ActionExecutingContext context, string name) => context.ActionArguments.TryGetValue(name, out var value) ? value : null;

@@ -32,8 +32,10 @@ public static class ConfigurationProblems
         RoleGrantsOptions grants;
         GatewayOptions gateway;
         Limits.OrganizationLimitsOptions organization;
+        IdempotencyOptions idempotency;
         try
         {
+            idempotency = configuration.GetSection(IdempotencyOptions.Section).Get<IdempotencyOptions>() ?? new IdempotencyOptions();
             organization = configuration.GetSection(Limits.OrganizationLimitsOptions.Section).Get<Limits.OrganizationLimitsOptions>() ?? new Limits.OrganizationLimitsOptions();
             storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
             jwt = configuration.GetSection(JwtBearerModeOptions.Section).Get<JwtBearerModeOptions>() ?? new JwtBearerModeOptions();
@@ -75,7 +77,7 @@ public static class ConfigurationProblems
             return "Storage:MaxPendingCalls must be at least 1, and Storage:MaxPendingCallsPerOrganization from 1 to Storage:MaxPendingCalls.";
         }
 
-        var problem = JwtProblem(jwt) ?? TrustProblems.Find(configuration, environment, jwt, grants, gateway);
+        var problem = JwtProblem(jwt) ?? TrustProblems.Find(configuration, environment, jwt, grants, gateway) ?? idempotency.Problem(environment.IsDevelopment());
         if (problem is not null)
         {
             return problem;

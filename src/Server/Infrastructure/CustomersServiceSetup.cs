@@ -50,6 +50,7 @@ public static class CustomersServiceSetup
         services.AddSingleton<RoleAuthorizationFilter>();
         services.AddSingleton<OrganizationRateLimits>();
         services.AddSingleton<OrganizationRateLimitFilter>();
+        services.AddSingleton<IdempotencyKeyFilter>();
         // MVC's core and nothing else: the contract's checks replace DataAnnotations validation, and
         // ApiExplorer, CORS, authorization attributes and formatter mappings are not used (cold start).
         services
@@ -61,7 +62,7 @@ public static class CustomersServiceSetup
                 // A resource filter: after every authorization filter, before the body is read.
                 mvc.Filters.Add(new ServiceFilterAttribute(typeof(OrganizationRateLimitFilter)) { IsReusable = true });
                 mvc.Filters.Add(new RequestValidationFilter());
-                mvc.Filters.Add(new IdempotencyKeyFilter());
+                mvc.Filters.Add(new ServiceFilterAttribute(typeof(IdempotencyKeyFilter)) { IsReusable = true });
                 // The contract's rules are checked by ContractJsonInputFormatter and RequestValidationFilter,
                 // which know which rule failed; MVC's own DataAnnotations pass would only repeat them.
                 mvc.ModelValidatorProviders.Clear();

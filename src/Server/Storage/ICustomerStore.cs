@@ -27,6 +27,14 @@ public interface ICustomerStore
     Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Erases the customer in one transaction: the customer, its credentials (their usernames are
+    /// free again), the idempotency records of their creation, and the organization's count. The
+    /// record of the customer's own creation keeps ids only (<see cref="IdempotencyKey.ErasedCustomer"/>).
+    /// False when the customer does not exist.
+    /// </summary>
+    Task<bool> EraseCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Deletes at most <paramref name="batchSize"/> idempotency keys older than <see cref="IdempotencyKey.Lifetime"/>
     /// in one short statement; returns how many. Fewer than the batch means none is left.
     /// </summary>

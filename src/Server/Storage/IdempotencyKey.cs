@@ -1,32 +1,23 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Customers.Server.Storage;
 
 /// <summary>
-/// A client's Idempotency-Key with the fingerprint of the request it came with. Within an
-/// organization and for <see cref="Lifetime"/>, the same key and fingerprint replay the first
-/// creation; the same key with another fingerprint is refused.
+/// A client's Idempotency-Key with the fingerprint of the request it came with (made by
+/// <see cref="IdempotencyFingerprints"/>). Within an organization and for <see cref="Lifetime"/>, the
+/// same key and fingerprint replay the first creation; the same key with another fingerprint is refused.
 /// </summary>
-public sealed record IdempotencyKey(string Value, string Fingerprint)
+/// <param name="Fingerprint">What is stored: the request's fingerprint under the current key.</param>
+/// <param name="AlsoAccepted">Fingerprints of the same request that records written earlier may hold (under the previous key).</param>
+public sealed record IdempotencyKey(string Value, string Fingerprint, IReadOnlyList<string> AlsoAccepted)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
-    /// <summary>The key, or null when the request has none. The fingerprint covers the operation, the path and the body.</summary>
-    public static IdempotencyKey? For(string? header, string operationId, params ReadOnlySpan<string?> request)
-    {
-        if (header is null)
-        {
-            return null;
-        }
+    /// <summary>
+    /// What an erasure leaves in the record of the customer's creation instead of its fingerprint:
+    /// the record then holds ids only. A createCustomer with that key replays its first 201 (the
+    /// erased id) and creates nothing; the request can no longer be compared, so any body replays.
+    /// </summary>
+    public const string ErasedCustomer = "erased customer";
 
-        var text = new StringBuilder(operationId);
-        foreach (var part in request)
-        {
-            // Length-prefixed so that ("ab","c") and ("a","bc") differ; null differs from "".
-            text.Append('|').Append(part is null ? "-" : $"{part.Length}:{part}");
-        }
-
-        return new IdempotencyKey(header, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))));
-    }
+    /// <summary>Whether a stored fingerprint is this request's, made under the current or the previous key.</summary>
+    public bool Matches(string stored) => stored == Fingerprint || AlsoAccepted.Contains(stored);
 }

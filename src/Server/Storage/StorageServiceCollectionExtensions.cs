@@ -22,6 +22,8 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         // The customer quota is the organization's, but the stores enforce it in the create's transaction.
         services.Configure<OrganizationLimitsOptions>(configuration.GetSection(OrganizationLimitsOptions.Section));
+        services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
+        services.AddSingleton<IdempotencyFingerprints>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<SqliteCustomerStore>();

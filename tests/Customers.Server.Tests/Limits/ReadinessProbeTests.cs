@@ -64,6 +64,9 @@ public sealed class ReadinessProbeTests
         public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) =>
             real.DeleteCredentialAsync(orgId, customerId, credentialId, cancellationToken);
 
+        public Task<bool> EraseCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
+            real.EraseCustomerAsync(orgId, customerId, cancellationToken);
+
         public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) =>
             real.PurgeExpiredKeysAsync(batchSize, cancellationToken);
     }

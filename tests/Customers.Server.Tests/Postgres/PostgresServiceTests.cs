@@ -33,6 +33,19 @@ public sealed class PostgresServiceTests(SharedPostgres postgres)
     }
 
     [SkippableFact]
+    public async Task An_erased_customer_is_gone_its_usernames_are_free_and_replayed_keys_create_nothing()
+    {
+        PostgresRequirement.SkipIfUnavailable();
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var instance = Instance(connectionString);
+        using var client = instance.CreateClient("API_KEY");
+
+        await Erasure.ErasureScenario.EraseAndReplayAsync(client);
+
+        Assert.Equal(0L, await ScalarAsync(connectionString, "SELECT COUNT(*) FROM idempotency_keys WHERE key LIKE 'credential-%';"));
+    }
+
+    [SkippableFact]
     public async Task Instances_that_start_together_apply_each_migration_once()
     {
         PostgresRequirement.SkipIfUnavailable();

@@ -60,6 +60,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         ["Authorization__Grants__API_KEY__0"] = "*",
         ["Authorization__Orgs__API_KEY__0"] = "*",
         ["AllowedHosts"] = "127.0.0.1;localhost",
+        // One key for the whole test run, so that instances and restarts of a test replay each other's keys.
+        ["Idempotency__FingerprintKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         // Load, soak and durability runs send far past an organization's default rates: off unless a test sets them.
         ["Limits__Organization__ReadsPerSecond"] = "0",
         ["Limits__Organization__WritesPerSecond"] = "0",

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Customers.Server.Tests.Processes;
 
 namespace Customers.Server.Tests.Security;
 
@@ -33,6 +34,27 @@ public sealed class ZeroTrustStartupTests
             new() { ["Authorization__Grants__API_KEY__0"] = "*", ["Authorization__Orgs__API_KEY__0"] = "*" }, deployed: false);
 
         AssertRefused(exitCode, output, "AllowedHosts is not set");
+    }
+
+    [Fact]
+    public async Task A_deployed_service_without_a_fingerprint_key_does_not_start()
+    {
+        var settings = ServiceProcess.DeployedSettings.Where(s => s.Key != "Idempotency__FingerprintKey").ToDictionary();
+
+        var (exitCode, output) = await StartupConfigurationTests.RunServiceAsync(settings, deployed: false);
+
+        AssertRefused(exitCode, output, "Idempotency:FingerprintKey is required outside Development");
+    }
+
+    [Theory]
+    [InlineData("Idempotency__FingerprintKey", "not base64!")]
+    [InlineData("Idempotency__FingerprintKey", "c2hvcnQ=")]
+    [InlineData("Idempotency__PreviousFingerprintKey", "c2hvcnQ=")]
+    public async Task A_fingerprint_key_that_is_not_32_bytes_of_base64_does_not_start(string variable, string value)
+    {
+        var (exitCode, output) = await StartupConfigurationTests.RunServiceAsync(new() { [variable] = value });
+
+        AssertRefused(exitCode, output, $"{variable.Replace("__", ":", StringComparison.Ordinal)} must be base64 of at least 32 bytes");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Customers.Server.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Customers.Server.Tests.Storage;
 
@@ -6,9 +7,15 @@ namespace Customers.Server.Tests.Storage;
 /// What every repository must do, run unchanged against each provider (SQLite and PostgreSQL):
 /// the subclasses only say how to get a fresh, migrated store.
 /// </summary>
-public abstract class CustomerStoreContract
+public abstract partial class CustomerStoreContract
 {
     protected ManualClock Clock { get; } = new();
+
+    /// <summary>Fingerprints under a key of this run, as a deployed instance makes them.</summary>
+    protected static IdempotencyFingerprints Fingerprints { get; } = new(Options.Create(new IdempotencyOptions
+    {
+        FingerprintKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+    }));
 
     /// <summary>Settings of a fresh database of the provider.</summary>
     protected abstract Task<Dictionary<string, string?>> NewDatabaseAsync();
@@ -166,7 +173,7 @@ public abstract class CustomerStoreContract
         await using var host = await StartAsync();
         var store = host.Store;
         var customer = await CreateCustomerAsync(store, "telco");
-        var key = IdempotencyKey.For("key-1", "createCredential", customer.ToString(), "replay@example.com");
+        var key = Fingerprints.For("key-1", "createCredential", customer.ToString(), "replay@example.com");
 
         var first = await store.CreateCredentialAsync("telco", customer, "replay@example.com", key, default);
         Clock.Advance(TimeSpan.FromHours(23));
@@ -184,11 +191,11 @@ public abstract class CustomerStoreContract
         await using var host = await StartAsync();
         var store = host.Store;
         var customer = await CreateCustomerAsync(store, "telco");
-        await store.CreateCredentialAsync("telco", customer, "one@example.com", IdempotencyKey.For("key-2", "createCredential", customer.ToString(), "one@example.com"), default);
+        await store.CreateCredentialAsync("telco", customer, "one@example.com", Fingerprints.For("key-2", "createCredential", customer.ToString(), "one@example.com"), default);
 
-        var reused = await store.CreateCredentialAsync("telco", customer, "two@example.com", IdempotencyKey.For("key-2", "createCredential", customer.ToString(), "two@example.com"), default);
+        var reused = await store.CreateCredentialAsync("telco", customer, "two@example.com", Fingerprints.For("key-2", "createCredential", customer.ToString(), "two@example.com"), default);
         var otherOrg = await CreateCustomerAsync(store, "other");
-        var sameKeyOtherOrg = await store.CreateCredentialAsync("other", otherOrg, "two@example.com", IdempotencyKey.For("key-2", "createCredential", otherOrg.ToString(), "two@example.com"), default);
+        var sameKeyOtherOrg = await store.CreateCredentialAsync("other", otherOrg, "two@example.com", Fingerprints.For("key-2", "createCredential", otherOrg.ToString(), "two@example.com"), default);
 
         Assert.Equal(CreateOutcome.KeyReused, reused.Outcome);
         Assert.Equal(["one@example.com"], (await store.ListCredentialsAsync("telco", customer, default))!.Select(c => c.Username));
@@ -200,7 +207,7 @@ public abstract class CustomerStoreContract
     {
         await using var host = await StartAsync();
         var store = host.Store;
-        var key = IdempotencyKey.For("key-3", "createCustomer", "CRM-9");
+        var key = Fingerprints.For("key-3", "createCustomer", "CRM-9");
 
         var first = await store.CreateCustomerAsync("telco", "CRM-9", key, default);
         Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
@@ -215,9 +222,9 @@ public abstract class CustomerStoreContract
     {
         await using var host = await StartAsync();
         var store = host.Store;
-        await store.CreateCustomerAsync("telco", "CRM-old", IdempotencyKey.For("old", "createCustomer", "CRM-old"), default);
+        await store.CreateCustomerAsync("telco", "CRM-old", Fingerprints.For("old", "createCustomer", "CRM-old"), default);
         Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
-        var fresh = IdempotencyKey.For("fresh", "createCustomer", "CRM-new");
+        var fresh = Fingerprints.For("fresh", "createCustomer", "CRM-new");
         var created = await store.CreateCustomerAsync("other", "CRM-new", fresh, default);
 
         Assert.Equal(1, await store.PurgeExpiredKeysAsync(100, default));
@@ -234,7 +241,7 @@ public abstract class CustomerStoreContract
         await using var one = await StoreHost.StartAsync(settings, Clock);
         await using var two = await StoreHost.StartAsync(settings, Clock);
         var customer = await CreateCustomerAsync(one.Store, "telco");
-        var key = IdempotencyKey.For("same-key", "createCredential", "same@example.com");
+        var key = Fingerprints.For("same-key", "createCredential", "same@example.com");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
             await (i % 2 == 0 ? one : two).Store.CreateCredentialAsync("telco", customer, "same@example.com", key, default))));
@@ -259,13 +266,13 @@ public abstract class CustomerStoreContract
         });
 
         var created = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
-            (await host.Store.CreateCustomerAsync("telco", $"CRM-live-{i}", IdempotencyKey.For($"live-{i}", "createCustomer", $"CRM-live-{i}"), default)).Customer!.Id)));
+            (await host.Store.CreateCustomerAsync("telco", $"CRM-live-{i}", Fingerprints.For($"live-{i}", "createCustomer", $"CRM-live-{i}"), default)).Customer!.Id)));
         await purging.CancelAsync();
         await purges;
 
         for (var i = 0; i < 20; i++)
         {
-            var replay = await host.Store.CreateCustomerAsync("telco", $"CRM-live-{i}", IdempotencyKey.For($"live-{i}", "createCustomer", $"CRM-live-{i}"), default);
+            var replay = await host.Store.CreateCustomerAsync("telco", $"CRM-live-{i}", Fingerprints.For($"live-{i}", "createCustomer", $"CRM-live-{i}"), default);
             Assert.Equal((CreateOutcome.Replayed, created[i]), (replay.Outcome, replay.Customer!.Id));
         }
     }
@@ -276,7 +283,7 @@ public abstract class CustomerStoreContract
         await using var host = await StartAsync();
         for (var i = 0; i < 25; i++)
         {
-            await host.Store.CreateCustomerAsync("telco", $"CRM-{i}", IdempotencyKey.For($"batch-{i}", "createCustomer", $"CRM-{i}"), default);
+            await host.Store.CreateCustomerAsync("telco", $"CRM-{i}", Fingerprints.For($"batch-{i}", "createCustomer", $"CRM-{i}"), default);
         }
 
         Clock.Advance(IdempotencyKey.Lifetime + TimeSpan.FromMinutes(1));
@@ -297,10 +304,10 @@ public abstract class CustomerStoreContract
         var store = host.Store;
         var customer = await CreateCustomerAsync(store, "telco");
         await CreateCredentialAsync(store, "telco", customer, "taken@example.com");
-        var key = IdempotencyKey.For("key-4", "createCredential", customer.ToString(), "taken@example.com");
+        var key = Fingerprints.For("key-4", "createCredential", customer.ToString(), "taken@example.com");
 
         Assert.Equal(CreateOutcome.UsernameTaken, (await store.CreateCredentialAsync("telco", customer, "taken@example.com", key, default)).Outcome);
-        var other = IdempotencyKey.For("key-4", "createCredential", customer.ToString(), "free@example.com");
+        var other = Fingerprints.For("key-4", "createCredential", customer.ToString(), "free@example.com");
         Assert.Equal(CreateOutcome.Created, (await store.CreateCredentialAsync("telco", customer, "free@example.com", other, default)).Outcome);
     }
 
@@ -314,7 +321,7 @@ public abstract class CustomerStoreContract
         await using var host = await StartAsync();
         var store = host.Store;
         var customer = await CreateCustomerAsync(store, "telco");
-        IdempotencyKey Key(int i, string username) => IdempotencyKey.For($"side-{i}", "createCredential", customer.ToString(), username)!;
+        IdempotencyKey Key(int i, string username) => Fingerprints.For($"side-{i}", "createCredential", customer.ToString(), username)!;
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
         {
@@ -354,13 +361,13 @@ public abstract class CustomerStoreContract
             held.Add(await CreateCredentialAsync(host.Store, "telco", customer, $"limit-{i}@example.com"));
         }
 
-        var over = await host.Store.CreateCredentialAsync("telco", customer, "limit-3@example.com", IdempotencyKey.For("limit-key", "createCredential", "limit-3"), default);
+        var over = await host.Store.CreateCredentialAsync("telco", customer, "limit-3@example.com", Fingerprints.For("limit-key", "createCredential", "limit-3"), default);
         Assert.Equal(CreateOutcome.CredentialLimitReached, over.Outcome);
         Assert.Equal(3, (await host.Store.ListCredentialsAsync("telco", customer, default))!.Count);
 
         // Nothing of the refused create stays: neither its key nor its username.
         await host.Store.DeleteCredentialAsync("telco", customer, held[0].Id, default);
-        var retried = await host.Store.CreateCredentialAsync("telco", customer, "limit-3@example.com", IdempotencyKey.For("limit-key", "createCredential", "limit-3"), default);
+        var retried = await host.Store.CreateCredentialAsync("telco", customer, "limit-3@example.com", Fingerprints.For("limit-key", "createCredential", "limit-3"), default);
         Assert.Equal(CreateOutcome.Created, retried.Outcome);
         var other = await CreateCustomerAsync(host.Store, "telco");
         await CreateCredentialAsync(host.Store, "telco", other, "another-customer@example.com");
@@ -389,11 +396,11 @@ public abstract class CustomerStoreContract
         var settings = await NewDatabaseAsync();
         settings["Limits:Organization:MaxCustomers"] = "2";
         await using var host = await StoreHost.StartAsync(settings, Clock);
-        var key = IdempotencyKey.For("quota-key", "createCustomer", "first");
+        var key = Fingerprints.For("quota-key", "createCustomer", "first");
         var first = await host.Store.CreateCustomerAsync("telco", "first", key, default);
         await CreateCustomerAsync(host.Store, "telco");
 
-        var over = await host.Store.CreateCustomerAsync("telco", "third", IdempotencyKey.For("quota-over", "createCustomer", "third"), default);
+        var over = await host.Store.CreateCustomerAsync("telco", "third", Fingerprints.For("quota-over", "createCustomer", "third"), default);
         var replay = await host.Store.CreateCustomerAsync("telco", "first", key, default);
 
         Assert.Equal(CreateOutcome.CustomerLimitReached, over.Outcome);

@@ -109,6 +109,8 @@ public sealed class IdempotencyKeyPurgeTests
 
         public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<bool> EraseCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task PingAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 

@@ -15,7 +15,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
         return database.RunAsync(orgId, async (connection, token) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(token);
-            var earlier = await ClaimKeyAsync(connection, transaction, orgId, key, customer.Id, customer.CreatedAt, token);
+            var earlier = await ClaimKeyAsync(connection, transaction, orgId, key, customer.Id, customer.CreatedAt, token, replaysErased: true);
             if (earlier is not null)
             {
                 return earlier.Matches
@@ -153,6 +153,37 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
             return await exists.ExecuteScalarAsync(token) is null ? DeleteCredentialOutcome.CustomerNotFound : DeleteCredentialOutcome.CredentialNotFound;
         }, cancellationToken);
 
+    public Task<bool> EraseCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
+        database.RunAsync(orgId, async (connection, token) =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(token);
+            // The customer's row is locked first, as a credential being added to it locks it: that
+            // credential is either committed before and erased here, or finds no customer after.
+            await using (var customer = Command(connection, transaction, "SELECT 1 FROM customers WHERE org_id = @org AND id = @customer FOR UPDATE;",
+                ("org", orgId), ("customer", customerId)))
+            {
+                if (await customer.ExecuteScalarAsync(token) is null)
+                {
+                    return false;
+                }
+            }
+
+            // The records of the credentials' creation go (a replay then meets a missing customer: 404);
+            // the customer's own keeps ids only, so that its replay creates nothing (IdempotencyKey.ErasedCustomer).
+            await using var rest = Command(connection, transaction, """
+                DELETE FROM idempotency_keys WHERE org_id = @org AND resource_id IN
+                    (SELECT id FROM credentials WHERE org_id = @org AND customer_id = @customer);
+                UPDATE idempotency_keys SET fingerprint = @erased WHERE org_id = @org AND resource_id = @customer;
+                DELETE FROM credentials WHERE org_id = @org AND customer_id = @customer;
+                DELETE FROM customers WHERE org_id = @org AND id = @customer;
+                UPDATE organization_usage SET customers = customers - 1 WHERE org_id = @org;
+                """,
+                ("org", orgId), ("customer", customerId), ("erased", IdempotencyKey.ErasedCustomer));
+            await rest.ExecuteNonQueryAsync(token);
+            await transaction.CommitAsync(token);
+            return true;
+        }, cancellationToken);
+
     public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) =>
         database.RunAsync(null, async (connection, token) =>
         {
@@ -182,7 +213,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
     /// when the key is new (or absent, or expired), else what the earlier request created.
     /// </summary>
     private async Task<EarlierRequest?> ClaimKeyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string orgId, IdempotencyKey? key, Guid resourceId, DateTimeOffset resourceCreatedAt, CancellationToken token)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string orgId, IdempotencyKey? key, Guid resourceId, DateTimeOffset resourceCreatedAt, CancellationToken token, bool replaysErased = false)
     {
         if (key is null)
         {
@@ -214,7 +245,8 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
             ("org", orgId), ("key", key.Value));
         await using var reader = await earlier.ExecuteReaderAsync(token);
         await reader.ReadAsync(token);
-        return new EarlierRequest(reader.GetString(0) == key.Fingerprint, reader.GetGuid(1), reader.GetFieldValue<DateTimeOffset>(2));
+        var stored = reader.GetString(0);
+        return new EarlierRequest(key.Matches(stored) || (replaysErased && stored == IdempotencyKey.ErasedCustomer), reader.GetGuid(1), reader.GetFieldValue<DateTimeOffset>(2));
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)

@@ -16,7 +16,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
         var customer = new CustomerRecord(Guid.CreateVersion7(), externalId, Now());
         return database.WriteAsync(orgId, write =>
         {
-            var earlier = ClaimKey(write, orgId, key, customer.Id, customer.CreatedAt);
+            var earlier = ClaimKey(write, orgId, key, customer.Id, customer.CreatedAt, replaysErased: true);
             if (earlier is not null)
             {
                 return earlier.Matches
@@ -134,7 +134,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
                 ("$org", orgId), ("$customer", customerId.ToString()), ("$id", credentialId.ToString()));
             if (delete.ExecuteNonQuery() == 1)
             {
-                write.Commit();
+                write.CommitRemoval();
                 return DeleteCredentialOutcome.Deleted;
             }
 
@@ -143,6 +143,30 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
             return exists.ExecuteScalar() is null
                 ? DeleteCredentialOutcome.CustomerNotFound
                 : DeleteCredentialOutcome.CredentialNotFound;
+        }, cancellationToken);
+
+    public Task<bool> EraseCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
+        database.WriteAsync(orgId, write =>
+        {
+            (string, object?) org = ("$org", orgId), customer = ("$customer", customerId.ToString());
+            if (write.Command("SELECT 1 FROM customers WHERE org_id = $org AND id = $customer;", org, customer).ExecuteScalar() is null)
+            {
+                return false;
+            }
+
+            // The records of the credentials' creation go (a replay then meets a missing customer: 404);
+            // the customer's own keeps ids only, so that its replay creates nothing (IdempotencyKey.ErasedCustomer).
+            write.Command("""
+                DELETE FROM idempotency_keys WHERE org_id = $org AND resource_id IN
+                    (SELECT id FROM credentials WHERE org_id = $org AND customer_id = $customer);
+                """, org, customer).ExecuteNonQuery();
+            write.Command("UPDATE idempotency_keys SET fingerprint = $erased WHERE org_id = $org AND resource_id = $customer;",
+                org, customer, ("$erased", IdempotencyKey.ErasedCustomer)).ExecuteNonQuery();
+            write.Command("DELETE FROM credentials WHERE org_id = $org AND customer_id = $customer;", org, customer).ExecuteNonQuery();
+            write.Command("DELETE FROM customers WHERE org_id = $org AND id = $customer;", org, customer).ExecuteNonQuery();
+            write.Command("UPDATE organization_usage SET customers = customers - 1 WHERE org_id = $org;", org).ExecuteNonQuery();
+            write.CommitRemoval();
+            return true;
         }, cancellationToken);
 
     public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) =>
@@ -166,7 +190,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
     /// Stores the key for the resource about to be created, in the caller's write. Returns
     /// null when the key is new (or absent, or expired), else what the earlier request created.
     /// </summary>
-    private EarlierRequest? ClaimKey(SqliteWrite write, string orgId, IdempotencyKey? key, Guid resourceId, DateTimeOffset resourceCreatedAt)
+    private EarlierRequest? ClaimKey(SqliteWrite write, string orgId, IdempotencyKey? key, Guid resourceId, DateTimeOffset resourceCreatedAt, bool replaysErased = false)
     {
         if (key is null)
         {
@@ -195,7 +219,8 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
             ("$org", orgId), ("$key", key.Value));
         using var reader = earlier.ExecuteReader();
         reader.Read();
-        return new EarlierRequest(reader.GetString(0) == key.Fingerprint, Guid.Parse(reader.GetString(1)), FromMicroseconds(reader.GetInt64(2)));
+        var stored = reader.GetString(0);
+        return new EarlierRequest(key.Matches(stored) || (replaysErased && stored == IdempotencyKey.ErasedCustomer), Guid.Parse(reader.GetString(1)), FromMicroseconds(reader.GetInt64(2)));
     }
 
     // Stored to the microsecond, the precision PostgreSQL keeps too.

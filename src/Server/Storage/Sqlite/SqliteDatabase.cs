@@ -32,7 +32,9 @@ public sealed class SqliteDatabase : IDisposable
         ConnectionString = builder.ToString();
         FilePath = builder.DataSource;
         SqliteFiles.CreateOwnerOnly(FilePath);
-        var synchronousPragma = $"PRAGMA synchronous = {options.Value.SqliteSynchronous.ToString().ToUpperInvariant()};";
+        // secure_delete: a deleted row's bytes are zeroed in its page and freed pages are cleared, so
+        // that an erased username is gone from the file, not left in free space (docs/data-lifecycle.md).
+        var synchronousPragma = $"PRAGMA synchronous = {options.Value.SqliteSynchronous.ToString().ToUpperInvariant()}; PRAGMA secure_delete = ON;";
         var maxPerCommit = options.Value.SqliteMaxWritesPerCommit;
         _writer = new Lazy<SqliteWriter>(() => new SqliteWriter(() => SqliteSession.Open(ConnectionString, synchronousPragma), Translate, maxPerCommit));
         // Reads run synchronously inside Microsoft.Data.Sqlite, so about one session per busy thread

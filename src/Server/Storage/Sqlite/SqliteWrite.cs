@@ -17,8 +17,17 @@ public sealed class SqliteWrite
 
     internal bool Committed { get; private set; }
 
+    internal bool RemovedPersonalData { get; private set; }
+
     /// <summary>Keeps this write's changes in the group's transaction.</summary>
     public void Commit() => Committed = true;
+
+    /// <summary>
+    /// Keeps this write's changes, which delete personal data: after the commit the writer also
+    /// truncates the WAL, whose older frames still hold the deleted rows (secure_delete zeroes them
+    /// only in the pages it writes).
+    /// </summary>
+    public void CommitRemoval() => Committed = RemovedPersonalData = true;
 
     /// <inheritdoc cref="SqliteSession.Command"/>
     public SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters) =>

@@ -22,6 +22,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly int _maxPerCommit;
     private readonly Thread _thread;
     private SqliteSession? _session;
+    private bool _walHoldsRemovedData;
 
     public SqliteWriter(Func<SqliteSession> open, Func<SqliteException, Exception?> translate, int maxPerCommit)
     {
@@ -111,6 +112,7 @@ internal sealed class SqliteWriter : IDisposable
         _session ??= _open();
         var transaction = _session.BeginTransaction(); // BEGIN IMMEDIATE: waits for another process's lock up to the busy timeout.
         var done = new List<Unit>(group.Count);
+        var removed = false;
         try
         {
             foreach (var unit in group)
@@ -150,6 +152,7 @@ internal sealed class SqliteWriter : IDisposable
                 }
 
                 transaction.Release(Savepoint);
+                removed |= write.Committed && write.RemovedPersonalData;
                 done.Add(unit);
             }
 
@@ -173,6 +176,28 @@ internal sealed class SqliteWriter : IDisposable
         foreach (var unit in done)
         {
             unit.Answer();
+        }
+
+        _walHoldsRemovedData |= removed;
+        if (_walHoldsRemovedData)
+        {
+            TruncateWal();
+        }
+    }
+
+    // After the answers: a removal is durable at its commit, and the scrub must not hold its caller.
+    // A checkpoint that cannot finish now (a reader still on an old snapshot) is tried again after
+    // the next commit; until then the deleted rows remain in WAL frames, never in the database's pages.
+    private void TruncateWal()
+    {
+        try
+        {
+            using var reader = _session!.Command(null, "PRAGMA wal_checkpoint(TRUNCATE);").ExecuteReader(); // the session keeps the command
+            _walHoldsRemovedData = reader.Read() && reader.GetInt32(0) != 0; // busy = 1: not every frame was copied
+        }
+        catch (SqliteException)
+        {
+            _walHoldsRemovedData = true;
         }
     }
 
