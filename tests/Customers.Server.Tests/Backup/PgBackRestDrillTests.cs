@@ -19,7 +19,7 @@ public sealed class PgBackRestDrillTests(ITestOutputHelper output)
     private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(300);
 
     [Fact]
-    public async Task A_restore_to_just_before_a_mistaken_erasure_brings_the_credentials_back_with_every_write_acknowledged_before_it_across_a_failover()
+    public async Task A_restore_to_just_before_a_mistaken_erasure_brings_the_customer_and_its_credentials_back_with_every_write_acknowledged_before_it_across_a_failover()
     {
         // Not skipped anywhere: .ci/run installs both, and a drill that never runs proves nothing.
         Assert.True(PgBackRestRepository.Unavailable is null, PgBackRestRepository.Unavailable);
@@ -61,15 +61,17 @@ public sealed class PgBackRestDrillTests(ITestOutputHelper output)
             target = DateTime.UtcNow;
             await Task.Delay(Margin);
 
-            // The mistake: the victim's credentials deleted one by one, as an operator without
-            // the erasure operation would.
-            foreach (var credential in acknowledged[victim])
+            // The mistake: the wrong customer erased (eraseCustomer), credentials and all.
+            using (var erase = await client.DeleteAsync($"{Api.Customers()}/{victim}"))
             {
-                using var delete = await client.DeleteAsync($"{Api.Credentials(victim)}/{credential.Id}");
-                Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+                Assert.Equal(HttpStatusCode.NoContent, erase.StatusCode);
             }
 
-            Assert.Empty(await Api.UsernamesAsync(client, victim));
+            using (var erased = await client.GetAsync(Api.Credentials(victim)))
+            {
+                await Api.AssertErrorAsync(erased, HttpStatusCode.NotFound, "CUSTOMER_NOT_FOUND");
+            }
+
             late = await CreateCredentialAsync(client, other, $"other.after-target.{Guid.NewGuid():N}@example.com");
         }
 
@@ -81,6 +83,8 @@ public sealed class PgBackRestDrillTests(ITestOutputHelper output)
         await using (var restored = await ServiceProcess.StartAsync(serviceFolder.Path, Settings(drill["CONNECTION_STRING"])))
         {
             using var client = restored.CreateClient();
+            using var customer = await client.GetAsync($"{Api.Customers()}/{victim}");
+            Assert.Equal(HttpStatusCode.OK, customer.StatusCode);
             var victimNow = await Api.UsernamesAsync(client, victim);
             var otherNow = await Api.UsernamesAsync(client, other);
             Figures.Report(output, "pgBackRest restore drill", $"whole drill {clock.Elapsed.TotalSeconds:F0} s; full backup {full["BACKUP_SECONDS"]} s, " +
@@ -92,8 +96,6 @@ public sealed class PgBackRestDrillTests(ITestOutputHelper output)
             Assert.Equal(acknowledged[victim].Select(c => c.Username).Order(), victimNow.Order());
             Assert.Empty(acknowledged[other].Select(c => c.Username).Except(otherNow));
             Assert.DoesNotContain(late.Username, otherNow);
-            using var customer = await client.GetAsync($"{Api.Customers()}/{victim}");
-            Assert.Equal(HttpStatusCode.OK, customer.StatusCode);
         }
     }
 
