@@ -14,7 +14,8 @@
 # Environment: PG_BIN, PG_AUTOCTL, DB_NAME (customers), UP_TIMEOUT (seconds, 120), SERVICE_DLL,
 # SERVICES, MONITOR_PORT / NODE1_PORT / NODE2_PORT / SERVICE_PORTS (space separated) to pin
 # ports, PAF_* to change the failover timings below, KEEP_ON_FAILURE=1 to leave a failed start
-# running for inspection.
+# running for inspection, PAF_INCLUDE=FILE to include FILE in every node's postgresql.conf from
+# the first start (deploy/pgbackrest's archive.conf: archive_mode cannot change without a restart).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/common.sh"
@@ -25,7 +26,7 @@ while (( $# )); do
     case $1 in
         --services) SERVICES=${2:?--services N}; shift 2 ;;
         --services=*) SERVICES=${1#*=}; shift ;;
-        -h|--help) sed -n 2,19p "$0"; exit 0 ;;
+        -h|--help) sed -n 2,18p "$0"; exit 0 ;;
         -*) die "unknown option $1" ;;
         *) [[ -z $DIR_ARG ]] || die "one DIR only"; DIR_ARG=$1; shift ;;
     esac
@@ -170,6 +171,10 @@ autoctl_fg create postgres --pgdata "$DIR/node1" --pgport "$NODE1_PORT" --name n
     >>"$DIR/logs/node1.log" 2>&1
 set_keeper_timeouts node1
 small_instance_conf 128MB | as_pg tee -a "$DIR/node1/postgresql.conf" >/dev/null # node2 gets it by pg_basebackup
+if [[ -n ${PAF_INCLUDE:-} ]]; then
+    as_pg test -r "$PAF_INCLUDE" || die "PAF_INCLUDE=$PAF_INCLUDE is not readable by $DB_USER"
+    echo "include '$(cd "$(dirname "$PAF_INCLUDE")" && pwd -P)/$(basename "$PAF_INCLUDE")'" | as_pg tee -a "$DIR/node1/postgresql.conf" >/dev/null
+fi
 start_autoctl node1 run --pgdata "$DIR/node1"
 
 # The standby registers, waits for node1 to accept it, clones it and runs on: with a separate

@@ -28,10 +28,13 @@ public sealed class AutoFailoverFormation : IAsyncDisposable
 
     public string ConnectionString => Values["CONNECTION_STRING"];
 
-    public static async Task<AutoFailoverFormation> StartAsync()
+    public static Task<AutoFailoverFormation> StartAsync() => StartAsync(new Dictionary<string, string>());
+
+    /// <summary>up.sh with more of its environment, e.g. PAF_INCLUDE (deploy/pgbackrest's archive settings).</summary>
+    public static async Task<AutoFailoverFormation> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
         var folder = Directory.CreateTempSubdirectory("customers-paf-").FullName;
-        var output = await RunAsync("up.sh", folder);
+        var output = await Command.RunAsync("env", [.. environment.Select(e => $"{e.Key}={e.Value}"), "bash", Path.Combine(Scripts, "up.sh"), folder]);
         return new AutoFailoverFormation(folder, Parse(output));
     }
 
