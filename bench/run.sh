@@ -3,7 +3,8 @@
 #   bash bench/run.sh           full run (< 10 min): writes the figures into bench/RESULTS.md
 #   bash bench/run.sh --smoke   ~10 s of load on a small seed, to prove the script works (CI); writes
 #                               nothing to the repository and asserts no timing
-# The full run ends with bench/noisy-neighbour.sh (fair share between organizations).
+# The full run ends with bench/noisy-neighbour.sh (fair share between organizations) and
+# bench/secure-delete.sh (what erasing for real costs on SQLite).
 # Needs wrk and sqlite3 (Debian packages wrk, sqlite3); uses PostgreSQL's binaries (package
 # postgresql) when installed.
 set -euo pipefail
@@ -265,4 +266,5 @@ if [ "$mode" = full ]; then
   log "bench/RESULTS.md updated"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done # the machine to itself
   bash "$repo/bench/noisy-neighbour.sh"
+  bash "$repo/bench/secure-delete.sh"
 fi

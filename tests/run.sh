@@ -107,6 +107,7 @@ done
 echo "== benchmarks"
 check "the benchmark script runs end to end (bench/run.sh --smoke: ~10 s of load, no timing asserted)" bash bench/run.sh --smoke
 check "the noisy-neighbour benchmark runs end to end (bench/noisy-neighbour.sh --smoke: no timing asserted)" bash bench/noisy-neighbour.sh --smoke
+check "the secure-delete benchmark runs end to end (bench/secure-delete.sh --smoke: no timing asserted)" bash bench/secure-delete.sh --smoke
 
 echo "== generation checks"
 generation=$(bash tests/generation/run.sh)

@@ -22,6 +22,7 @@ public sealed partial class ConfigurationDocumentationTests
         (RoleGrantsOptions.Section, typeof(RoleGrantsOptions)),
         (OrganizationLimitsOptions.Section, typeof(OrganizationLimitsOptions)),
         (IdempotencyOptions.Section, typeof(IdempotencyOptions)),
+        (Server.Storage.Sqlite.SqliteBackupOptions.Section, typeof(Server.Storage.Sqlite.SqliteBackupOptions)),
     ];
 
     [Fact]

@@ -22,6 +22,14 @@ public sealed class StorageOptions
     public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
 
     /// <summary>
+    /// Erased and deleted data leaves the SQLite files: SQLite's secure_delete zeroes a deleted
+    /// row's bytes and freed pages, and the writer truncates the WAL after a commit that removed
+    /// personal data. Off: deleted usernames stay in free space and WAL frames until SQLite
+    /// reuses them (cheaper deletes; only for data that no erasure promise covers).
+    /// </summary>
+    public bool SqliteSecureDelete { get; set; } = true;
+
+    /// <summary>
     /// Group commit on SQLite: the writer commits up to this many queued writes in one transaction
     /// (one fsync), each in its own savepoint, and answers each after that commit. 1 commits every
     /// write on its own. Durability is the same either way; only the number of fsyncs changes.

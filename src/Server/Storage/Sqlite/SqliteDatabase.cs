@@ -34,9 +34,10 @@ public sealed class SqliteDatabase : IDisposable
         SqliteFiles.CreateOwnerOnly(FilePath);
         // secure_delete: a deleted row's bytes are zeroed in its page and freed pages are cleared, so
         // that an erased username is gone from the file, not left in free space (docs/data-lifecycle.md).
-        var synchronousPragma = $"PRAGMA synchronous = {options.Value.SqliteSynchronous.ToString().ToUpperInvariant()}; PRAGMA secure_delete = ON;";
+        var secureDelete = options.Value.SqliteSecureDelete;
+        var synchronousPragma = $"PRAGMA synchronous = {options.Value.SqliteSynchronous.ToString().ToUpperInvariant()}; PRAGMA secure_delete = {(secureDelete ? "ON" : "OFF")};";
         var maxPerCommit = options.Value.SqliteMaxWritesPerCommit;
-        _writer = new Lazy<SqliteWriter>(() => new SqliteWriter(() => SqliteSession.Open(ConnectionString, synchronousPragma), Translate, maxPerCommit));
+        _writer = new Lazy<SqliteWriter>(() => new SqliteWriter(() => SqliteSession.Open(ConnectionString, synchronousPragma), Translate, maxPerCommit, truncateWalAfterRemovals: secureDelete));
         // Reads run synchronously inside Microsoft.Data.Sqlite, so about one session per busy thread
         // is in use at a time; idle ones beyond this are closed (the pool disposes what it drops).
         _readers = new DefaultObjectPoolProvider { MaximumRetained = Environment.ProcessorCount * 4 }

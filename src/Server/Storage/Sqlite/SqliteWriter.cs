@@ -22,11 +22,20 @@ internal sealed class SqliteWriter : IDisposable
     private readonly int _maxPerCommit;
     private readonly Thread _thread;
     private SqliteSession? _session;
+    private readonly bool _truncateWalAfterRemovals;
     private bool _walHoldsRemovedData;
+    private long _truncateWalAt; // Environment.TickCount64
 
-    public SqliteWriter(Func<SqliteSession> open, Func<SqliteException, Exception?> translate, int maxPerCommit)
+    /// <summary>
+    /// How long after a commit that removed personal data the WAL is truncated. A truncating
+    /// checkpoint copies and syncs every page of the WAL; once per removal it made deletes a
+    /// fraction of their speed, so removals within this time share one (bench/secure-delete.sh).
+    /// </summary>
+    internal static readonly TimeSpan TruncateWalAfter = TimeSpan.FromSeconds(1);
+
+    public SqliteWriter(Func<SqliteSession> open, Func<SqliteException, Exception?> translate, int maxPerCommit, bool truncateWalAfterRemovals = true)
     {
-        (_open, _translate, _maxPerCommit) = (open, translate, maxPerCommit);
+        (_open, _translate, _maxPerCommit, _truncateWalAfterRemovals) = (open, translate, maxPerCommit, truncateWalAfterRemovals);
         _thread = new Thread(Run) { IsBackground = true, Name = "SQLite writer" };
         _thread.Start();
     }
@@ -81,7 +90,7 @@ internal sealed class SqliteWriter : IDisposable
     private void Run()
     {
         var group = new List<Unit>(_maxPerCommit);
-        foreach (var first in _queue.GetConsumingEnumerable())
+        while (NextWrite() is { } first)
         {
             group.Add(first);
             while (group.Count < _maxPerCommit && _queue.TryTake(out var next))
@@ -99,6 +108,35 @@ internal sealed class SqliteWriter : IDisposable
             }
 
             group.Clear();
+        }
+    }
+
+    /// <summary>The next queued write, or null once the queue is completed; truncates the WAL here when that is due.</summary>
+    private Unit? NextWrite()
+    {
+        while (true)
+        {
+            if (!_walHoldsRemovedData)
+            {
+                return _queue.TryTake(out var unit, Timeout.Infinite) ? unit : null;
+            }
+
+            var due = _truncateWalAt - Environment.TickCount64;
+            if (due <= 0 || _queue.IsCompleted)
+            {
+                TruncateWal(); // once more at shutdown, whatever the delay
+                if (_queue.IsCompleted)
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            if (_queue.TryTake(out var next, (int)due))
+            {
+                return next;
+            }
         }
     }
 
@@ -178,27 +216,30 @@ internal sealed class SqliteWriter : IDisposable
             unit.Answer();
         }
 
-        _walHoldsRemovedData |= removed;
-        if (_walHoldsRemovedData)
+        if (removed && _truncateWalAfterRemovals && !_walHoldsRemovedData)
         {
-            TruncateWal();
+            _walHoldsRemovedData = true;
+            _truncateWalAt = Environment.TickCount64 + (long)TruncateWalAfter.TotalMilliseconds;
         }
     }
 
-    // After the answers: a removal is durable at its commit, and the scrub must not hold its caller.
-    // A checkpoint that cannot finish now (a reader still on an old snapshot) is tried again after
-    // the next commit; until then the deleted rows remain in WAL frames, never in the database's pages.
+    // Off the callers' path: a removal is durable at its commit, and the scrub must not hold it. A
+    // checkpoint that cannot finish now (a reader still on an old snapshot) is tried again after
+    // the same delay; until then the deleted rows remain in WAL frames, never in the database's pages.
     private void TruncateWal()
     {
         try
         {
-            using var reader = _session!.Command(null, "PRAGMA wal_checkpoint(TRUNCATE);").ExecuteReader(); // the session keeps the command
+            _session ??= _open(); // a failed group dropped the last one
+            using var reader = _session.Command(null, "PRAGMA wal_checkpoint(TRUNCATE);").ExecuteReader(); // the session keeps the command
             _walHoldsRemovedData = reader.Read() && reader.GetInt32(0) != 0; // busy = 1: not every frame was copied
         }
         catch (SqliteException)
         {
             _walHoldsRemovedData = true;
         }
+
+        _truncateWalAt = Environment.TickCount64 + (long)TruncateWalAfter.TotalMilliseconds;
     }
 
     /// <summary>Fails every write of the group still waiting for its answer; the next group opens a new connection.</summary>
