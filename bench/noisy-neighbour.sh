@@ -18,45 +18,19 @@ else
   duration=2 warmup=1 rounds=1 customers=20
 fi
 command -v wrk >/dev/null || { echo "wrk is not installed (Debian package wrk)." >&2; exit 1; }
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 . "$repo/bench/common.sh"
+bench_workdir
 
-for project in src/Server bench/Tool; do
-  out=$(dotnet build "$project" -c Release -nologo -v:q 2>&1) || { printf '%s\n' "$out" | grep -E 'error|rror\(s\)' >&2; exit 1; }
-done
-server_dll=$repo/src/Server/bin/Release/net10.0/Customers.Server.dll
-tool=(dotnet "$repo/bench/Tool/bin/Release/net10.0/Customers.Bench.Tool.dll")
+build_service_and_tool
 write_rate=$(sed -n 's/.*public double WritesPerSecond { get; set; } = \([0-9.]*\);.*/\1/p' src/Server/Limits/OrganizationLimitsOptions.cs)
 
-start_service() { # name, extra environment...
-  local name=$1 port
-  shift
-  port=$(free_port)
-  mkdir -p "$work/$name"
-  env Authorization__Grants__API_KEY__0='*' Authorization__Orgs__API_KEY__0='*' AllowedHosts=127.0.0.1 Idempotency__FingerprintKey="$(head -c 32 /dev/urandom | base64)" \
-    "ConnectionStrings__Sqlite=Data Source=$work/$name/customers.db" Logging__LogLevel__Default=Warning "$@" \
-    dotnet "$server_dll" --urls "http://127.0.0.1:$port" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  printf -v "port_$name" '%s' "$port"
-  for _ in $(seq 1 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" && return 0; sleep 0.1; done
-  echo "$name did not become ready" >&2
-  exit 1
-}
-
 # The quiet organization's data is seeded with the limits off, then each service starts on a copy.
-start_service seed Limits__Organization__ReadsPerSecond=0 Limits__Organization__WritesPerSecond=0
+deployed_service seed Limits__Organization__ReadsPerSecond=0 Limits__Organization__WritesPerSecond=0
 "${tool[@]}" seed "http://127.0.0.1:$port_seed" "$customers" 3 "$work/data" >&2
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 for name in limited unlimited; do mkdir -p "$work/$name" && cp "$work/seed/customers.db" "$work/$name/"; done
-start_service limited Limits__Organization__ReadsPerSecond=0
-start_service unlimited Limits__Organization__ReadsPerSecond=0 Limits__Organization__WritesPerSecond=0
+deployed_service limited Limits__Organization__ReadsPerSecond=0
+deployed_service unlimited Limits__Organization__ReadsPerSecond=0 Limits__Organization__WritesPerSecond=0
 
 export BENCH_WRK=$repo/bench/wrk BENCH_DATA=$work/data
 quiet() { # port → "rps p99_us non2xx"

@@ -17,36 +17,13 @@ else
   duration=1 warmup=0 rounds=1 customers=20
 fi
 command -v wrk >/dev/null || { echo "wrk is not installed (Debian package wrk)." >&2; exit 1; }
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 . "$repo/bench/common.sh"
+bench_workdir
 
-for project in src/Server bench/Tool; do
-  out=$(dotnet build "$project" -c Release -nologo -v:q 2>&1) || { printf '%s\n' "$out" | grep -E 'error|rror\(s\)' >&2; exit 1; }
-done
-server_dll=$repo/src/Server/bin/Release/net10.0/Customers.Server.dll
-tool=(dotnet "$repo/bench/Tool/bin/Release/net10.0/Customers.Bench.Tool.dll")
+build_service_and_tool
 
-start_service() { # name, extra environment...
-  local name=$1 port
-  shift
-  port=$(free_port)
-  mkdir -p "$work/$name"
-  env Authorization__Grants__API_KEY__0='*' Authorization__Orgs__API_KEY__0='*' AllowedHosts=127.0.0.1 Idempotency__FingerprintKey="$(head -c 32 /dev/urandom | base64)" \
-    Limits__Organization__ReadsPerSecond=0 Limits__Organization__WritesPerSecond=0 Storage__MaxCredentialsPerCustomer=1000000 \
-    "ConnectionStrings__Sqlite=Data Source=$work/$name/customers.db" Logging__LogLevel__Default=Warning "$@" \
-    dotnet "$server_dll" --urls "http://127.0.0.1:$port" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  printf -v "port_$name" '%s' "$port"
-  for _ in $(seq 1 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" && return 0; sleep 0.1; done
-  echo "$name did not become ready" >&2
-  exit 1
+start_service() { # name, extra environment...: rates off, no credential limit (the load adds many to each customer)
+  deployed_service "$@" Limits__Organization__ReadsPerSecond=0 Limits__Organization__WritesPerSecond=0 Storage__MaxCredentialsPerCustomer=1000000
 }
 
 start_service seed

@@ -116,9 +116,9 @@ public sealed partial class SqliteBackup : BackgroundService
             source.Open();
             target.Open();
             source.BackupDatabase(target); // all pages in one step: one snapshot of the source
-            using var rollback = target.CreateCommand();
-            rollback.CommandText = "PRAGMA journal_mode = DELETE;"; // a backup is one self-contained file, no WAL beside it
-            rollback.ExecuteNonQuery();
+            using var selfContained = target.CreateCommand();
+            selfContained.CommandText = "PRAGMA journal_mode = DELETE;"; // a backup is one self-contained file, no WAL beside it
+            selfContained.ExecuteNonQuery();
         }
 
         using var check = new SqliteConnection(new SqliteConnectionStringBuilder(destination) { Mode = SqliteOpenMode.ReadOnly }.ToString());
