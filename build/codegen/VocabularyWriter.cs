@@ -6,7 +6,7 @@ namespace Customers.Contract.Codegen;
 /// <summary>Writes the C# of each flavor. The output is deterministic: the same contract gives the same bytes.</summary>
 public static class VocabularyWriter
 {
-    private const string Generated = "[System.CodeDom.Compiler.GeneratedCode(\"Customers.Contract.Codegen\", \"1.0\")]";
+    internal const string Generated = "[System.CodeDom.Compiler.GeneratedCode(\"Customers.Contract.Codegen\", \"1.0\")]";
 
     public static string Server(ContractModel contract, string ns)
     {
@@ -25,6 +25,7 @@ public static class VocabularyWriter
             "A service may answer a code that this version does not know yet: compare with these constants, and treat any other code by its status.");
         Headers(code, contract, "internal");
         Operations(code, contract);
+        ResponseSchemaWriter.Write(code, contract);
         return code.ToString();
     }
 
@@ -163,7 +164,7 @@ public static class VocabularyWriter
         return string.Concat(name.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0]) + w[1..].ToLowerInvariant()));
     }
 
-    private static string Literal(string? value)
+    internal static string Literal(string? value)
     {
         if (value is null)
         {
@@ -187,7 +188,7 @@ public static class VocabularyWriter
 
     private static string Int(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "null";
 
-    private static string Bool(bool value) => value ? "true" : "false";
+    internal static string Bool(bool value) => value ? "true" : "false";
 
     private static string Xml(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal).Replace("`", "", StringComparison.Ordinal);
 }
