@@ -94,7 +94,8 @@ public static class CustomerCredentialsServiceCollectionExtensions
         // IHttpClientFactory's default loggers write two lines and open a scope on every request; the
         // client traces and measures each call itself. AddDefaultLogger() on the returned builder brings them back.
         builder.RemoveAllLoggers();
-        builder.AddHttpMessageHandler(() => new CallHeadersHandler());
+        builder.AddHttpMessageHandler(provider => new CallScopeHandler(() => OptionsOf(provider)));
+        builder.AddHttpMessageHandler(() => new SuccessBodyHandler());
         builder.AddHttpMessageHandler(provider => new GatewayRolesHandler(() => OptionsOf(provider)));
         builder.AddHttpMessageHandler(() => new RetriedDeleteHandler());
         // Ours is the only pipeline, even where ConfigureHttpClientDefaults adds a standard resilience
@@ -124,7 +125,9 @@ public static class CustomerCredentialsServiceCollectionExtensions
             resilience.Retry.ShouldHandle = args =>
             {
                 var request = args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage();
-                return options.MaxRetryAttempts > 0 && request is not null && IsSafeToRepeat(request) ? transient(args) : ValueTask.FromResult(false);
+                return options.MaxRetryAttempts > 0 && request is not null && IsSafeToRepeat(request) && !WaitOutlastsCall(args.Outcome.Result, request)
+                    ? transient(args)
+                    : ValueTask.FromResult(false);
             };
         });
         // Added after the resilience handler, so inside it: asked again on every attempt.
@@ -136,6 +139,11 @@ public static class CustomerCredentialsServiceCollectionExtensions
         new(RestService.ForGenerated<ICustomersApi>(provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName(name)), Settings));
 
     private static readonly RefitSettings Settings = RefitSettings.ForJsonContext(ContractJsonContext.Default);
+
+    // A Retry-After that the call's remaining time cannot hold is not waited for: the caller gets
+    // the answer now, with its status, code and RetryAfter, instead of a timeout later.
+    private static bool WaitOutlastsCall(HttpResponseMessage? response, HttpRequestMessage request) =>
+        ResponseReader.RetryAfter(response?.Headers.RetryAfter) is { } wait && CallScopeHandler.Remaining(request) is { } remaining && wait >= remaining;
 
     // GET changes nothing; a POST with an Idempotency-Key is answered once by the service however
     // often it arrives; a repeated DELETE that finds nothing left is a success (RetriedDeleteHandler).
