@@ -13,51 +13,64 @@ namespace Customers.Client.Testing;
 /// </summary>
 internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOptions options)
 {
-    public FakeAnswer Handle(string method, string path, IReadOnlyDictionary<string, string> headers, string? body)
+    /// <summary>
+    /// The checks that come before any change, in the service's order: path and method, media type,
+    /// roles, the request's rules. Either the answer that refuses the request, or the request to apply.
+    /// A fault that fires "after the checks" fires between this and <see cref="Apply"/>.
+    /// </summary>
+    public (FakeAnswer? Refused, FakeAdmitted? Admitted) Admit(string method, string path, IReadOnlyDictionary<string, string> headers, string? body)
     {
         try
         {
-            return Route(method, path, headers, body);
+            var matches = ContractOperations.All.Select(o => (Operation: o, Values: FakeRoute.Match(o.PathTemplate, path))).Where(m => m.Values is not null).ToList();
+            if (matches.Count == 0)
+            {
+                throw new FakeError(ContractErrors.ResourceNotFound, "path", "No operation of this API has this path.");
+            }
+
+            var (operation, values) = matches.FirstOrDefault(m => m.Operation.Method == method);
+            if (operation is null)
+            {
+                return (FakeAnswer.MethodNotAllowed(matches.Select(m => m.Operation.Method)), null);
+            }
+
+            if (operation.Body is not null && !IsJson(headers))
+            {
+                throw new FakeError(ContractErrors.UnsupportedMediaType, "header.content-type", "The request body must be sent with Content-Type application/json.");
+            }
+
+            CheckRoles(headers, operation.Id);
+            return (null, new FakeAdmitted(operation, FakeRequest.Read(operation, values!, headers, body)));
+        }
+        catch (FakeError error)
+        {
+            return (FakeAnswer.Json(error.Status, error.ToResponse(), FakeJsonContext.Default.ErrorResponse), null);
+        }
+    }
+
+    /// <summary>The state machine: existence (404), idempotency and uniqueness (409), then the change.</summary>
+    public FakeAnswer Apply(FakeAdmitted admitted)
+    {
+        var (operation, request) = (admitted.Operation, admitted.Request);
+        var now = options.TimeProvider.GetUtcNow();
+        try
+        {
+            lock (state.Gate)
+            {
+                return operation switch
+                {
+                    _ when operation == ContractOperations.CreateCustomer => Idempotent(request, now, () => CreateCustomer(request, now)),
+                    _ when operation == ContractOperations.GetCustomer => GetCustomer(request),
+                    _ when operation == ContractOperations.CreateCredential => CreateCredential(request, now),
+                    _ when operation == ContractOperations.ListCredentials => ListCredentials(request),
+                    _ when operation == ContractOperations.DeleteCredential => DeleteCredential(request),
+                    _ => throw new FakeError(ContractErrors.InternalError, "server", $"The fake does not implement {operation.Id} yet."),
+                };
+            }
         }
         catch (FakeError error)
         {
             return FakeAnswer.Json(error.Status, error.ToResponse(), FakeJsonContext.Default.ErrorResponse);
-        }
-    }
-
-    private FakeAnswer Route(string method, string path, IReadOnlyDictionary<string, string> headers, string? body)
-    {
-        var matches = ContractOperations.All.Select(o => (Operation: o, Values: FakeRoute.Match(o.PathTemplate, path))).Where(m => m.Values is not null).ToList();
-        if (matches.Count == 0)
-        {
-            throw new FakeError(ContractErrors.ResourceNotFound, "path", "No operation of this API has this path.");
-        }
-
-        var (operation, values) = matches.FirstOrDefault(m => m.Operation.Method == method);
-        if (operation is null)
-        {
-            return FakeAnswer.MethodNotAllowed(matches.Select(m => m.Operation.Method));
-        }
-
-        if (operation.Body is not null && !IsJson(headers))
-        {
-            throw new FakeError(ContractErrors.UnsupportedMediaType, "header.content-type", "The request body must be sent with Content-Type application/json.");
-        }
-
-        CheckRoles(headers, operation.Id);
-        var request = FakeRequest.Read(operation, values!, headers, body);
-        var now = options.TimeProvider.GetUtcNow();
-        lock (state.Gate)
-        {
-            return operation switch
-            {
-                _ when operation == ContractOperations.CreateCustomer => Idempotent(request, now, () => CreateCustomer(request, now)),
-                _ when operation == ContractOperations.GetCustomer => GetCustomer(request),
-                _ when operation == ContractOperations.CreateCredential => CreateCredential(request, now),
-                _ when operation == ContractOperations.ListCredentials => ListCredentials(request),
-                _ when operation == ContractOperations.DeleteCredential => DeleteCredential(request),
-                _ => throw new FakeError(ContractErrors.InternalError, "server", $"The fake does not implement {operation.Id} yet."),
-            };
         }
     }
 
@@ -164,6 +177,9 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
             ?? throw new FakeError(ContractErrors.CustomerNotFound, "path.customer_id", $"Customer {customerId} does not exist in organization {request.Org}.");
     }
 }
+
+/// <summary>A request that passed the checks, with its operation.</summary>
+internal sealed record FakeAdmitted(OperationRule Operation, FakeRequest Request);
 
 /// <summary>What the fake answers: a status, a JSON body or none, and the Allow header of a 405.</summary>
 internal sealed record FakeAnswer(int Status, string? Body, string? Allow)
