@@ -38,4 +38,14 @@ public sealed class CustomerCredentialsClientOptions
 
     /// <summary>The delay before the first retry; later ones back off exponentially, with jitter. A Retry-After from the service takes precedence.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The circuit breaker's settings; see <see cref="CustomerCredentialsCircuitBreakerOptions"/>.</summary>
+    public CustomerCredentialsCircuitBreakerOptions CircuitBreaker { get; } = new();
+
+    /// <summary>
+    /// The most calls of this client in flight at once; one more fails at once as
+    /// <see cref="CustomerCredentialsFailureKind.Throttled"/> instead of queueing. 1000 by default,
+    /// as Microsoft.Extensions.Http.Resilience's.
+    /// </summary>
+    public int MaxConcurrentCalls { get; set; } = 1000;
 }

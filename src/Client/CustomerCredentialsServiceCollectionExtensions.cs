@@ -71,6 +71,9 @@ public static class CustomerCredentialsServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Roles) || o.AccessTokenSource is not null,
                 "CustomerCredentialsClientOptions.Roles must name at least one role, unless an AccessTokenSource is set (JWT mode).")
             .Validate(o => o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout > TimeSpan.FromMilliseconds(1), "CustomerCredentialsClientOptions timeouts must be positive.")
+            .Validate(o => o.MaxConcurrentCalls > 0, "CustomerCredentialsClientOptions.MaxConcurrentCalls must be positive.")
+            .Validate(o => o.CircuitBreaker is { FailureRatio: > 0 and <= 1, MinimumThroughput: >= 2 } && o.CircuitBreaker.BreakDuration >= TimeSpan.FromMilliseconds(500),
+                "CustomerCredentialsClientOptions.CircuitBreaker: FailureRatio from 0 (excluded) to 1, MinimumThroughput at least 2, BreakDuration at least 0.5 s (the pipeline's own limits).")
             .ValidateOnStart(); // A wrong BaseAddress stops the host at start, not the first call.
         if (name.Length == 0)
         {
@@ -113,7 +116,18 @@ public static class CustomerCredentialsServiceCollectionExtensions
             var attempt = options.AttemptTimeout < options.TotalTimeout ? options.AttemptTimeout : options.TotalTimeout - TimeSpan.FromMilliseconds(1);
             resilience.AttemptTimeout.Timeout = attempt;
             resilience.TotalRequestTimeout.Timeout = options.TotalTimeout;
-            resilience.CircuitBreaker.SamplingDuration = attempt * 2 > TimeSpan.FromSeconds(30) ? attempt * 2 : TimeSpan.FromSeconds(30);
+            var sampling = options.CircuitBreaker.SamplingDuration ?? TimeSpan.FromSeconds(30);
+            resilience.CircuitBreaker.SamplingDuration = attempt * 2 > sampling ? attempt * 2 : sampling;
+            resilience.CircuitBreaker.FailureRatio = options.CircuitBreaker.FailureRatio;
+            resilience.CircuitBreaker.MinimumThroughput = options.CircuitBreaker.MinimumThroughput;
+            resilience.CircuitBreaker.BreakDuration = options.CircuitBreaker.BreakDuration;
+            if (!options.CircuitBreaker.Enabled)
+            {
+                resilience.CircuitBreaker.ShouldHandle = static _ => ValueTask.FromResult(false); // Counts nothing, so never opens.
+            }
+
+            resilience.RateLimiter.DefaultRateLimiterOptions.PermitLimit = options.MaxConcurrentCalls;
+            resilience.RateLimiter.DefaultRateLimiterOptions.QueueLimit = 0;
             resilience.Retry.MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 1);
             resilience.Retry.Delay = options.RetryDelay;
             resilience.Retry.OnRetry = args =>
