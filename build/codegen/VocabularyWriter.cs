@@ -20,9 +20,12 @@ public static class VocabularyWriter
     public static string Client(ContractModel contract, string ns)
     {
         var code = Header(ns);
+        // Static readonly, not const: a const's value is compiled into the caller's assembly, so a
+        // package update could never correct or rename a code under code already built against it.
         ErrorCodes(code, contract, "public", "CustomerCredentialsErrorCodes",
             "The stable error codes of the customers v4 API, as <see cref=\"CustomerCredentialsException.ErrorCode\"/> carries them. " +
-            "A service may answer a code that this version does not know yet: compare with these constants, and treat any other code by its status.");
+            "A service may answer a code that this version does not know yet: compare with these fields, and treat any other code by its status.",
+            "static readonly");
         Headers(code, contract, "internal");
         Operations(code, contract);
         ResponseSchemaWriter.Write(code, contract);
@@ -44,13 +47,13 @@ public static class VocabularyWriter
         .Append("#nullable enable\n\n")
         .Append(CultureInfo.InvariantCulture, $"namespace {ns};\n\n");
 
-    private static void ErrorCodes(StringBuilder code, ContractModel contract, string access, string name, string summary)
+    private static void ErrorCodes(StringBuilder code, ContractModel contract, string access, string name, string summary, string member = "const")
     {
         code.Append(CultureInfo.InvariantCulture, $"/// <summary>{summary}</summary>\n{Generated}\n{access} static class {name}\n{{\n");
         foreach (var error in contract.ErrorCodes)
         {
             code.Append(CultureInfo.InvariantCulture, $"    /// <summary>{error.Status} {Xml(error.Title)}: {Xml(error.Description)}.</summary>\n");
-            code.Append(CultureInfo.InvariantCulture, $"    public const string {Pascal(error.Code)} = {Literal(error.Code)};\n\n");
+            code.Append(CultureInfo.InvariantCulture, $"    public {member} string {Pascal(error.Code)} = {Literal(error.Code)};\n\n");
         }
 
         code.Length -= 1;
