@@ -11,7 +11,7 @@ namespace Customers.Client.Testing;
 /// (the generated <see cref="ContractOperations"/> and <see cref="ContractErrors"/>); what is
 /// written here is only the state machine.
 /// </summary>
-internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOptions options)
+internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOptions options, Func<string, IReadOnlyCollection<string>?> issuedTokenRoles)
 {
     /// <summary>
     /// The checks that come before any change, in the service's order: path and method, media type,
@@ -80,6 +80,12 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
 
     private void CheckRoles(IReadOnlyDictionary<string, string> headers, string operationId)
     {
+        if (options.AccessTokenRoles is not null || options.JwtMode)
+        {
+            CheckToken(headers, operationId, options.AccessTokenRoles ?? issuedTokenRoles);
+            return;
+        }
+
         var roles = headers.TryGetValue(ContractHeaders.Roles, out var value)
             ? value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             : [];
@@ -91,6 +97,23 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
         if (!roles.Any(options.PermittedRoles.Contains))
         {
             throw new FakeError(ContractErrors.RoleNotPermitted, "header." + ContractHeaders.Roles, $"None of the roles [{string.Join(", ", roles)}] is granted {operationId}.");
+        }
+    }
+
+    // As the service in JWT mode: no Bearer token is 401 MISSING_TOKEN, a refused one 401
+    // INVALID_TOKEN, and the token's roles (not x-auth-roles) must be granted the operation.
+    private void CheckToken(IReadOnlyDictionary<string, string> headers, string operationId, Func<string, IReadOnlyCollection<string>?> rolesOf)
+    {
+        if (!headers.TryGetValue("authorization", out var authorization) || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            || authorization[7..].Trim() is not { Length: > 0 } token)
+        {
+            throw new FakeError(ContractErrors.MissingToken, "header.authorization", "The Authorization header with a Bearer token is missing.");
+        }
+
+        var roles = rolesOf(token) ?? throw new FakeError(ContractErrors.InvalidToken, "header.authorization", "The Bearer token is not valid: wrong signature or issuer, or expired.");
+        if (!roles.Any(options.PermittedRoles.Contains))
+        {
+            throw new FakeError(ContractErrors.RoleNotPermitted, "header.authorization", $"None of the token's roles [{string.Join(", ", roles)}] is granted {operationId}.");
         }
     }
 
@@ -115,6 +138,12 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
 
     private FakeAnswer CreateCustomer(FakeRequest request, DateTimeOffset now)
     {
+        if (state.CustomerCount(request.Org) >= options.MaxCustomersPerOrganization)
+        {
+            throw new FakeError(ContractErrors.CustomerLimitReached, "path." + ContractTenancy.Parameter,
+                $"Organization {request.Org} holds {options.MaxCustomersPerOrganization} customers, the most an organization may hold.");
+        }
+
         var customer = state.AddCustomer(request.Org, request.Text("external_id"), now);
         return FakeAnswer.Json(201, new CustomerCreated { Id = customer.Id }, FakeJsonContext.Default.CustomerCreated);
     }

@@ -29,6 +29,7 @@ public sealed class FakeCustomersService : IDisposable
     private readonly FakeCustomersServiceOptions _options;
     private readonly List<ServiceProvider> _providers = [];
     private readonly List<ActiveFault> _faults = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyCollection<string>> _tokens = new(StringComparer.Ordinal);
     private readonly List<FakeReceivedRequest> _received = [];
     private readonly Random _random;
 
@@ -36,7 +37,7 @@ public sealed class FakeCustomersService : IDisposable
     {
         _options = options;
         _random = new Random(options.FaultSeed);
-        var api = new FakeCustomersApi(_state, options);
+        var api = new FakeCustomersApi(_state, options, token => _tokens.TryGetValue(token, out var roles) ? roles : null);
         _server = WireMockServer.Start(new WireMockServerSettings
         {
             // An explicit loopback address: with a port only, WireMock may listen on every interface.
@@ -140,6 +141,22 @@ public sealed class FakeCustomersService : IDisposable
             _faults.Add(new ActiveFault(fault, fault.Remaining));
         }
     }
+
+    /// <summary>
+    /// In JWT mode (<see cref="FakeCustomersServiceOptions.JwtMode"/>): a Bearer token the fake
+    /// accepts, with these roles, until <see cref="RevokeToken"/>. Opaque: only this fake reads it.
+    /// </summary>
+    /// <param name="roles">The token's roles; by default API_KEY.</param>
+    public string IssueToken(params string[] roles)
+    {
+        var token = "fake-" + Guid.NewGuid().ToString("N");
+        _tokens[token] = roles.Length > 0 ? roles : ["API_KEY"];
+        return token;
+    }
+
+    /// <summary>Makes a token the fake issued invalid, as when it expires: calls with it answer 401 INVALID_TOKEN.</summary>
+    /// <param name="token">A token of <see cref="IssueToken"/>.</param>
+    public void RevokeToken(string token) => _tokens.TryRemove(token, out _);
 
     /// <summary>Removes every injected fault.</summary>
     public void ClearFaults()
