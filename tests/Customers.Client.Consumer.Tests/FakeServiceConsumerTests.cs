@@ -37,4 +37,15 @@ public sealed class FakeServiceConsumerTests
         Assert.Equal([created.Id], (await client.ListCredentialsAsync("telco", customer)).Select(c => c.Id));
         Assert.Single(fake.ReceivedRequests.Where(r => r.OperationId == "createCredential").Select(r => r.Headers["idempotency-key"]).Distinct());
     }
+
+    [Fact]
+    public void The_fake_package_brings_no_identity_model_dependency_of_its_own()
+    {
+        // It once depended on Microsoft.IdentityModel.Protocols.OpenIdConnect only to make a restore work, and so did every team's test project.
+        var packages = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "obj", "packages", "customers.client.testing");
+        var nuspec = File.ReadAllText(Assert.Single(Directory.GetFiles(packages, "*.nuspec", SearchOption.AllDirectories)));
+
+        Assert.Contains("WireMock.Net.Minimal", nuspec);
+        Assert.DoesNotContain("Microsoft.IdentityModel", nuspec);
+    }
 }
