@@ -6,7 +6,7 @@ namespace Customers.Contract.Codegen;
 /// <summary>Writes the C# of each flavor. The output is deterministic: the same contract gives the same bytes.</summary>
 public static class VocabularyWriter
 {
-    private const string Generated = "[System.CodeDom.Compiler.GeneratedCode(\"Customers.Contract.Codegen\", \"1.0\")]";
+    internal const string Generated = "[System.CodeDom.Compiler.GeneratedCode(\"Customers.Contract.Codegen\", \"1.0\")]";
 
     public static string Server(ContractModel contract, string ns)
     {
@@ -20,11 +20,15 @@ public static class VocabularyWriter
     public static string Client(ContractModel contract, string ns)
     {
         var code = Header(ns);
+        // Static readonly, not const: a const's value is compiled into the caller's assembly, so a
+        // package update could never correct or rename a code under code already built against it.
         ErrorCodes(code, contract, "public", "CustomerCredentialsErrorCodes",
             "The stable error codes of the customers v4 API, as <see cref=\"CustomerCredentialsException.ErrorCode\"/> carries them. " +
-            "A service may answer a code that this version does not know yet: compare with these constants, and treat any other code by its status.");
+            "A service may answer a code that this version does not know yet: compare with these fields, and treat any other code by its status.",
+            "static readonly");
         Headers(code, contract, "internal");
         Operations(code, contract);
+        ResponseSchemaWriter.Write(code, contract);
         return code.ToString();
     }
 
@@ -43,13 +47,13 @@ public static class VocabularyWriter
         .Append("#nullable enable\n\n")
         .Append(CultureInfo.InvariantCulture, $"namespace {ns};\n\n");
 
-    private static void ErrorCodes(StringBuilder code, ContractModel contract, string access, string name, string summary)
+    private static void ErrorCodes(StringBuilder code, ContractModel contract, string access, string name, string summary, string member = "const")
     {
         code.Append(CultureInfo.InvariantCulture, $"/// <summary>{summary}</summary>\n{Generated}\n{access} static class {name}\n{{\n");
         foreach (var error in contract.ErrorCodes)
         {
             code.Append(CultureInfo.InvariantCulture, $"    /// <summary>{error.Status} {Xml(error.Title)}: {Xml(error.Description)}.</summary>\n");
-            code.Append(CultureInfo.InvariantCulture, $"    public const string {Pascal(error.Code)} = {Literal(error.Code)};\n\n");
+            code.Append(CultureInfo.InvariantCulture, $"    public {member} string {Pascal(error.Code)} = {Literal(error.Code)};\n\n");
         }
 
         code.Length -= 1;
@@ -163,7 +167,7 @@ public static class VocabularyWriter
         return string.Concat(name.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0]) + w[1..].ToLowerInvariant()));
     }
 
-    private static string Literal(string? value)
+    internal static string Literal(string? value)
     {
         if (value is null)
         {
@@ -187,7 +191,7 @@ public static class VocabularyWriter
 
     private static string Int(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "null";
 
-    private static string Bool(bool value) => value ? "true" : "false";
+    internal static string Bool(bool value) => value ? "true" : "false";
 
     private static string Xml(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal).Replace("`", "", StringComparison.Ordinal);
 }

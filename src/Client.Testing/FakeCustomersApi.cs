@@ -11,53 +11,66 @@ namespace Customers.Client.Testing;
 /// (the generated <see cref="ContractOperations"/> and <see cref="ContractErrors"/>); what is
 /// written here is only the state machine.
 /// </summary>
-internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOptions options)
+internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOptions options, Func<string, IReadOnlyCollection<string>?> issuedTokenRoles)
 {
-    public FakeAnswer Handle(string method, string path, IReadOnlyDictionary<string, string> headers, string? body)
+    /// <summary>
+    /// The checks that come before any change, in the service's order: path and method, media type,
+    /// roles, the request's rules. Either the answer that refuses the request, or the request to apply.
+    /// A fault that fires "after the checks" fires between this and <see cref="Apply"/>.
+    /// </summary>
+    public (FakeAnswer? Refused, FakeAdmitted? Admitted) Admit(string method, string path, IReadOnlyDictionary<string, string> headers, string? body)
     {
         try
         {
-            return Route(method, path, headers, body);
+            var matches = ContractOperations.All.Select(o => (Operation: o, Values: FakeRoute.Match(o.PathTemplate, path))).Where(m => m.Values is not null).ToList();
+            if (matches.Count == 0)
+            {
+                throw new FakeError(ContractErrors.ResourceNotFound, "path", "No operation of this API has this path.");
+            }
+
+            var (operation, values) = matches.FirstOrDefault(m => m.Operation.Method == method);
+            if (operation is null)
+            {
+                return (FakeAnswer.MethodNotAllowed(matches.Select(m => m.Operation.Method)), null);
+            }
+
+            if (operation.Body is not null && !IsJson(headers))
+            {
+                throw new FakeError(ContractErrors.UnsupportedMediaType, "header.content-type", "The request body must be sent with Content-Type application/json.");
+            }
+
+            CheckRoles(headers, operation.Id);
+            return (null, new FakeAdmitted(operation, FakeRequest.Read(operation, values!, headers, body)));
+        }
+        catch (FakeError error)
+        {
+            return (FakeAnswer.Json(error.Status, error.ToResponse(), FakeJsonContext.Default.ErrorResponse), null);
+        }
+    }
+
+    /// <summary>The state machine: existence (404), idempotency and uniqueness (409), then the change.</summary>
+    public FakeAnswer Apply(FakeAdmitted admitted)
+    {
+        var (operation, request) = (admitted.Operation, admitted.Request);
+        var now = options.TimeProvider.GetUtcNow();
+        try
+        {
+            lock (state.Gate)
+            {
+                return operation switch
+                {
+                    _ when operation == ContractOperations.CreateCustomer => Idempotent(request, now, () => CreateCustomer(request, now)),
+                    _ when operation == ContractOperations.GetCustomer => GetCustomer(request),
+                    _ when operation == ContractOperations.CreateCredential => CreateCredential(request, now),
+                    _ when operation == ContractOperations.ListCredentials => ListCredentials(request),
+                    _ when operation == ContractOperations.DeleteCredential => DeleteCredential(request),
+                    _ => throw new FakeError(ContractErrors.InternalError, "server", $"The fake does not implement {operation.Id} yet."),
+                };
+            }
         }
         catch (FakeError error)
         {
             return FakeAnswer.Json(error.Status, error.ToResponse(), FakeJsonContext.Default.ErrorResponse);
-        }
-    }
-
-    private FakeAnswer Route(string method, string path, IReadOnlyDictionary<string, string> headers, string? body)
-    {
-        var matches = ContractOperations.All.Select(o => (Operation: o, Values: FakeRoute.Match(o.PathTemplate, path))).Where(m => m.Values is not null).ToList();
-        if (matches.Count == 0)
-        {
-            throw new FakeError(ContractErrors.ResourceNotFound, "path", "No operation of this API has this path.");
-        }
-
-        var (operation, values) = matches.FirstOrDefault(m => m.Operation.Method == method);
-        if (operation is null)
-        {
-            return FakeAnswer.MethodNotAllowed(matches.Select(m => m.Operation.Method));
-        }
-
-        if (operation.Body is not null && !IsJson(headers))
-        {
-            throw new FakeError(ContractErrors.UnsupportedMediaType, "header.content-type", "The request body must be sent with Content-Type application/json.");
-        }
-
-        CheckRoles(headers, operation.Id);
-        var request = FakeRequest.Read(operation, values!, headers, body);
-        var now = options.TimeProvider.GetUtcNow();
-        lock (state.Gate)
-        {
-            return operation switch
-            {
-                _ when operation == ContractOperations.CreateCustomer => Idempotent(request, now, () => CreateCustomer(request, now)),
-                _ when operation == ContractOperations.GetCustomer => GetCustomer(request),
-                _ when operation == ContractOperations.CreateCredential => CreateCredential(request, now),
-                _ when operation == ContractOperations.ListCredentials => ListCredentials(request),
-                _ when operation == ContractOperations.DeleteCredential => DeleteCredential(request),
-                _ => throw new FakeError(ContractErrors.InternalError, "server", $"The fake does not implement {operation.Id} yet."),
-            };
         }
     }
 
@@ -67,6 +80,12 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
 
     private void CheckRoles(IReadOnlyDictionary<string, string> headers, string operationId)
     {
+        if (options.AccessTokenRoles is not null || options.JwtMode)
+        {
+            CheckToken(headers, operationId, options.AccessTokenRoles ?? issuedTokenRoles);
+            return;
+        }
+
         var roles = headers.TryGetValue(ContractHeaders.Roles, out var value)
             ? value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             : [];
@@ -78,6 +97,23 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
         if (!roles.Any(options.PermittedRoles.Contains))
         {
             throw new FakeError(ContractErrors.RoleNotPermitted, "header." + ContractHeaders.Roles, $"None of the roles [{string.Join(", ", roles)}] is granted {operationId}.");
+        }
+    }
+
+    // As the service in JWT mode: no Bearer token is 401 MISSING_TOKEN, a refused one 401
+    // INVALID_TOKEN, and the token's roles (not x-auth-roles) must be granted the operation.
+    private void CheckToken(IReadOnlyDictionary<string, string> headers, string operationId, Func<string, IReadOnlyCollection<string>?> rolesOf)
+    {
+        if (!headers.TryGetValue("authorization", out var authorization) || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            || authorization[7..].Trim() is not { Length: > 0 } token)
+        {
+            throw new FakeError(ContractErrors.MissingToken, "header.authorization", "The Authorization header with a Bearer token is missing.");
+        }
+
+        var roles = rolesOf(token) ?? throw new FakeError(ContractErrors.InvalidToken, "header.authorization", "The Bearer token is not valid: wrong signature or issuer, or expired.");
+        if (!roles.Any(options.PermittedRoles.Contains))
+        {
+            throw new FakeError(ContractErrors.RoleNotPermitted, "header.authorization", $"None of the token's roles [{string.Join(", ", roles)}] is granted {operationId}.");
         }
     }
 
@@ -102,6 +138,12 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
 
     private FakeAnswer CreateCustomer(FakeRequest request, DateTimeOffset now)
     {
+        if (state.CustomerCount(request.Org) >= options.MaxCustomersPerOrganization)
+        {
+            throw new FakeError(ContractErrors.CustomerLimitReached, "path." + ContractTenancy.Parameter,
+                $"Organization {request.Org} holds {options.MaxCustomersPerOrganization} customers, the most an organization may hold.");
+        }
+
         var customer = state.AddCustomer(request.Org, request.Text("external_id"), now);
         return FakeAnswer.Json(201, new CustomerCreated { Id = customer.Id }, FakeJsonContext.Default.CustomerCreated);
     }
@@ -164,6 +206,9 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
             ?? throw new FakeError(ContractErrors.CustomerNotFound, "path.customer_id", $"Customer {customerId} does not exist in organization {request.Org}.");
     }
 }
+
+/// <summary>A request that passed the checks, with its operation.</summary>
+internal sealed record FakeAdmitted(OperationRule Operation, FakeRequest Request);
 
 /// <summary>What the fake answers: a status, a JSON body or none, and the Allow header of a 405.</summary>
 internal sealed record FakeAnswer(int Status, string? Body, string? Allow)

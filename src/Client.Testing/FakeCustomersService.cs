@@ -28,7 +28,8 @@ public sealed class FakeCustomersService : IDisposable
     private readonly FakeState _state = new();
     private readonly FakeCustomersServiceOptions _options;
     private readonly List<ServiceProvider> _providers = [];
-    private readonly Dictionary<string, List<ActiveFault>> _faults = new(StringComparer.Ordinal);
+    private readonly List<ActiveFault> _faults = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyCollection<string>> _tokens = new(StringComparer.Ordinal);
     private readonly List<FakeReceivedRequest> _received = [];
     private readonly Random _random;
 
@@ -36,7 +37,7 @@ public sealed class FakeCustomersService : IDisposable
     {
         _options = options;
         _random = new Random(options.FaultSeed);
-        var api = new FakeCustomersApi(_state, options);
+        var api = new FakeCustomersApi(_state, options, token => _tokens.TryGetValue(token, out var roles) ? roles : null);
         _server = WireMockServer.Start(new WireMockServerSettings
         {
             // An explicit loopback address: with a port only, WireMock may listen on every interface.
@@ -46,7 +47,7 @@ public sealed class FakeCustomersService : IDisposable
         });
         _server
             .Given(Request.Create().WithPath(new RegexMatcher(".*")).UsingAnyMethod())
-            .RespondWith(Response.Create().WithCallback(request => Record(request, Answer(api, request))));
+            .RespondWith(Response.Create().WithCallback(async request => Record(request, await AnswerAsync(api, request).ConfigureAwait(false))));
         BaseAddress = new Uri(_server.Url! + "/");
     }
 
@@ -114,25 +115,48 @@ public sealed class FakeCustomersService : IDisposable
     }
 
     /// <summary>
-    /// Makes calls of one operation fail as the real service fails (503, 504), answer slowly, or get
-    /// no answer at all. Faults of an operation apply in the order they were added; a faulted call
-    /// changes nothing.
+    /// Makes calls of one operation fail as the real service fails, answer slowly, or get no answer
+    /// at all. Faults apply in the order they were added, one per call.
     /// </summary>
     /// <param name="operationId">The contract's operationId, for example <c>createCredential</c>.</param>
     /// <param name="fault">What to do, for example <see cref="FakeFault.Unavailable"/>.</param>
     public void InjectFault(string operationId, FakeFault fault)
     {
         ArgumentNullException.ThrowIfNull(fault);
-        if (ContractOperations.All.All(o => o.Id != operationId))
-        {
-            throw new ArgumentException($"The contract has no operation {operationId}; it has {string.Join(", ", ContractOperations.All.Select(o => o.Id))}.", nameof(operationId));
-        }
+        InjectFault(fault.ForOperation(operationId));
+    }
 
+    /// <summary>
+    /// Makes the calls that <paramref name="fault"/> selects (every call, unless narrowed with
+    /// <see cref="FakeFault.ForOperation"/>, <see cref="FakeFault.ForOrganization"/>,
+    /// <see cref="FakeFault.ForCustomer"/> or <see cref="FakeFault.When"/>) fail. Faults apply in the
+    /// order they were added, one per call.
+    /// </summary>
+    /// <param name="fault">What to do and to which calls.</param>
+    public void InjectFault(FakeFault fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
         lock (_faults)
         {
-            (_faults.TryGetValue(operationId, out var list) ? list : _faults[operationId] = []).Add(new ActiveFault(fault, fault.Times));
+            _faults.Add(new ActiveFault(fault, fault.Remaining));
         }
     }
+
+    /// <summary>
+    /// In JWT mode (<see cref="FakeCustomersServiceOptions.JwtMode"/>): a Bearer token the fake
+    /// accepts, with these roles, until <see cref="RevokeToken"/>. Opaque: only this fake reads it.
+    /// </summary>
+    /// <param name="roles">The token's roles; by default API_KEY.</param>
+    public string IssueToken(params string[] roles)
+    {
+        var token = "fake-" + Guid.NewGuid().ToString("N");
+        _tokens[token] = roles.Length > 0 ? roles : ["API_KEY"];
+        return token;
+    }
+
+    /// <summary>Makes a token the fake issued invalid, as when it expires: calls with it answer 401 INVALID_TOKEN.</summary>
+    /// <param name="token">A token of <see cref="IssueToken"/>.</param>
+    public void RevokeToken(string token) => _tokens.TryRemove(token, out _);
 
     /// <summary>Removes every injected fault.</summary>
     public void ClearFaults()
@@ -184,26 +208,82 @@ public sealed class FakeCustomersService : IDisposable
         _server.Dispose();
     }
 
-    private ResponseMessage Answer(FakeCustomersApi api, IRequestMessage request)
+    private async Task<ResponseMessage> AnswerAsync(FakeCustomersApi api, IRequestMessage request)
     {
         var headers = Headers(request);
-        var fault = FaultFor(OperationOf(request));
-        if (fault is { Kind: FakeFaultKind.DropConnection })
+        var method = request.Method.ToUpperInvariant();
+        var target = Target(request, method, headers);
+        var fault = FaultFor(target, beforeChecks: true);
+        FakeAdmitted? admitted = null;
+        if (fault is null)
         {
-            return new ResponseMessage { StatusCode = 0, FaultType = FaultType.EMPTY_RESPONSE, FaultPercentage = 1.0 };
+            var (refused, passed) = api.Admit(method, request.AbsolutePath, headers, request.Body);
+            if (refused is not null)
+            {
+                return ToMessage(refused, headers);
+            }
+
+            admitted = passed;
+            fault = FaultFor(target, beforeChecks: false);
         }
 
         if (fault is { Kind: FakeFaultKind.Slow })
         {
-            Thread.Sleep(fault.Delay);
+            await Task.Delay(fault.Delay + fault.Jitter * NextDouble()).ConfigureAwait(false);
         }
 
-        var answer = fault is { Kind: FakeFaultKind.Unavailable or FakeFaultKind.Timeout }
-            ? FakeAnswer.Json(fault.Kind == FakeFaultKind.Unavailable ? 503 : 504, new FakeError(
-                fault.Kind == FakeFaultKind.Unavailable ? ContractErrors.RepositoryUnavailable : ContractErrors.RepositoryTimeout, "server",
-                fault.Kind == FakeFaultKind.Unavailable ? "The repository cannot be reached. Try again later." : "The repository did not answer in time. Try again later.").ToResponse(),
-                FakeJsonContext.Default.ErrorResponse)
-            : api.Handle(request.Method.ToUpperInvariant(), request.AbsolutePath, headers, request.Body);
+        FakeAnswer Applied() => admitted is not null ? api.Apply(admitted) : api.Admit(method, request.AbsolutePath, headers, request.Body) switch
+        {
+            { Refused: { } refused } => refused,
+            { Admitted: { } late } => api.Apply(late),
+            _ => throw new InvalidOperationException("Admit answers a refusal or a request."),
+        };
+
+        switch (fault?.Kind)
+        {
+            case FakeFaultKind.DropConnection:
+                return Dropped();
+            case FakeFaultKind.AppliedButLost:
+                _ = Applied();
+                return Dropped();
+            case FakeFaultKind.MalformedBody:
+                var answer = Applied();
+                return ToMessage(answer with { Body = FakeMalformedBody.Break(answer.Body) }, headers);
+            case FakeFaultKind.RateLimited:
+                var policy = method == "GET" ? "reads" : "writes";
+                var seconds = (int)fault.Delay.TotalSeconds;
+                var limited = ToMessage(Error(ContractErrors.RateLimited, "path." + ContractTenancy.Parameter,
+                    $"Organization {target.OrgId} sent more {policy} than its rate allows; send it again after {seconds} second(s)."), headers);
+                limited.Headers![ContractHeaders.RetryAfter] = new WireMockList<string>(seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                limited.Headers[ContractHeaders.RateLimitPolicy] = new WireMockList<string>($"\"{policy}\";q=1;w={seconds}");
+                limited.Headers[ContractHeaders.RateLimit] = new WireMockList<string>($"\"{policy}\";r=0;t={seconds}");
+                return limited;
+            case FakeFaultKind.Overloaded:
+                var overloaded = ToMessage(Error(ContractErrors.ServiceOverloaded, "server", "The service is at capacity; send it again after Retry-After seconds."), headers);
+                overloaded.Headers![ContractHeaders.RetryAfter] = new WireMockList<string>(((int)fault.Delay.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return overloaded;
+            case FakeFaultKind.Unavailable:
+                return ToMessage(Error(ContractErrors.RepositoryUnavailable, "server", "The repository cannot be reached. Try again later."), headers);
+            case FakeFaultKind.Timeout:
+                return ToMessage(Error(ContractErrors.RepositoryTimeout, "server", "The repository did not answer in time. Try again later."), headers);
+            case FakeFaultKind.InternalError:
+                return ToMessage(Error(ContractErrors.InternalError, "server", "The service failed unexpectedly."), headers);
+            case FakeFaultKind.Unauthorized:
+                return ToMessage(Error(ContractErrors.InvalidToken, "header.authorization", "The token is not valid: it has expired."), headers);
+            case FakeFaultKind.Forbidden:
+                return ToMessage(Error(ContractErrors.RoleNotPermitted, "header." + ContractHeaders.Roles, "None of the roles is granted this operation."), headers);
+            default:
+                return ToMessage(Applied(), headers);
+        }
+    }
+
+    private static FakeAnswer Error(ContractError error, string reference, string message) =>
+        FakeAnswer.Json(error.Status, new FakeError(error, reference, message).ToResponse(), FakeJsonContext.Default.ErrorResponse);
+
+    private static ResponseMessage Dropped() => new() { StatusCode = 0, FaultType = FaultType.EMPTY_RESPONSE, FaultPercentage = 1.0 };
+
+    private static ResponseMessage ToMessage(FakeAnswer answer, Dictionary<string, string> headers)
+    {
         var response = new ResponseMessage { StatusCode = answer.Status, Headers = new Dictionary<string, WireMockList<string>>() };
         response.Headers[ContractHeaders.TraceId] = new WireMockList<string>(TraceId(headers));
         if (answer.Body is not null)
@@ -220,23 +300,40 @@ public sealed class FakeCustomersService : IDisposable
         return response;
     }
 
+    private static FakeFaultRequest Target(IRequestMessage request, string method, Dictionary<string, string> headers)
+    {
+        var (operation, values) = ContractOperations.All
+            .Select(o => (Operation: o, Values: o.Method == method ? FakeRoute.Match(o.PathTemplate, request.AbsolutePath) : null))
+            .FirstOrDefault(m => m.Values is not null);
+        return new FakeFaultRequest(method, request.AbsolutePath, operation?.Id, values?.GetValueOrDefault(ContractTenancy.Parameter),
+            values?.GetValueOrDefault("customer_id") is { } customer && Guid.TryParse(customer, out var id) ? id : null, headers, request.Body);
+    }
+
+    private double NextDouble()
+    {
+        lock (_faults)
+        {
+            return _random.NextDouble();
+        }
+    }
+
     private static Dictionary<string, string> Headers(IRequestMessage request) => (request.Headers ?? new Dictionary<string, WireMockList<string>>())
         .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value), StringComparer.Ordinal);
 
     private static string? OperationOf(IRequestMessage request) => ContractOperations.All
         .FirstOrDefault(o => o.Method == request.Method.ToUpperInvariant() && FakeRoute.Match(o.PathTemplate, request.AbsolutePath) is not null)?.Id;
 
-    private FakeFault? FaultFor(string? operationId)
+    private FakeFault? FaultFor(FakeFaultRequest target, bool beforeChecks)
     {
         lock (_faults)
         {
-            if (operationId is null || !_faults.TryGetValue(operationId, out var active))
+            foreach (var candidate in _faults)
             {
-                return null;
-            }
+                if (candidate.Fault.FiresBeforeChecks != beforeChecks || !candidate.Fault.Matches(target))
+                {
+                    continue;
+                }
 
-            foreach (var candidate in active)
-            {
                 if (candidate.Fault.Fraction is { } fraction)
                 {
                     if (_random.NextDouble() < fraction)
@@ -262,7 +359,8 @@ public sealed class FakeCustomersService : IDisposable
     {
         lock (_received)
         {
-            _received.Add(new FakeReceivedRequest(request.Method.ToUpperInvariant(), request.AbsolutePath, OperationOf(request), Headers(request), request.Body, response.StatusCode as int? ?? 0));
+            _received.Add(new FakeReceivedRequest(request.Method.ToUpperInvariant(), request.AbsolutePath, OperationOf(request), Headers(request), request.Body,
+                response.StatusCode as int? ?? 0, new DateTimeOffset(request.DateTime.ToUniversalTime(), TimeSpan.Zero), DateTimeOffset.UtcNow));
             if (_received.Count > _options.MaxRequestLogCount)
             {
                 _received.RemoveAt(0);

@@ -3,8 +3,11 @@ namespace Customers.Client.Testing;
 /// <summary>A request the fake received, and how it answered.</summary>
 public sealed class FakeReceivedRequest
 {
-    internal FakeReceivedRequest(string method, string path, string? operationId, IReadOnlyDictionary<string, string> headers, string? body, int status)
+    internal FakeReceivedRequest(string method, string path, string? operationId, IReadOnlyDictionary<string, string> headers, string? body, int status,
+        DateTimeOffset receivedAt, DateTimeOffset answeredAt)
     {
+        ReceivedAt = receivedAt;
+        AnsweredAt = answeredAt;
         Method = method;
         Path = path;
         OperationId = operationId;
@@ -30,4 +33,10 @@ public sealed class FakeReceivedRequest
 
     /// <summary>The status answered; 0 when the connection was dropped.</summary>
     public int Status { get; }
+
+    /// <summary>When the request arrived (UTC, the system clock): the gaps between attempts show a client's backoff.</summary>
+    public DateTimeOffset ReceivedAt { get; }
+
+    /// <summary>When the fake answered it (UTC, the system clock), after any injected latency.</summary>
+    public DateTimeOffset AnsweredAt { get; }
 }

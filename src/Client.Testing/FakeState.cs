@@ -13,6 +13,8 @@ internal sealed class FakeState
 
     public FakeCustomer? Customer(string org, Guid id) => _customers.GetValueOrDefault((org, id));
 
+    public long CustomerCount(string org) => _customers.Keys.LongCount(k => k.Org == org);
+
     public FakeCustomer AddCustomer(string org, string? externalId, DateTimeOffset now)
     {
         var customer = new FakeCustomer(Guid.CreateVersion7(now), externalId, now);

@@ -16,13 +16,16 @@ internal readonly struct ClientCall : IDisposable
     private readonly CancellationTokenSource? _deadline;
     private readonly TimeSpan? _timeout;
     private readonly CancellationToken _cancellationToken;
+    private readonly string? _idempotencyKey;
 
-    private ClientCall(OperationRule operation, string orgId, CustomerCredentialsRequestOptions? options, CancellationToken cancellationToken)
+    private ClientCall(OperationRule operation, string orgId, string? idempotencyKey, CustomerCredentialsRequestOptions? options, CancellationToken cancellationToken)
     {
+        Operation = operation;
+        _idempotencyKey = idempotencyKey;
         _operationId = operation.Id;
         _activity = ClientDiagnostics.Start(operation.Id, orgId);
         _startedAt = Stopwatch.GetTimestamp();
-        _headers = CallHeadersHandler.Use(options?.Headers);
+        _headers = CallScopeHandler.Use(options?.Headers, options?.Timeout);
         _cancellationToken = cancellationToken;
         _timeout = options?.Timeout;
         if (_timeout is { } timeout)
@@ -35,8 +38,14 @@ internal readonly struct ClientCall : IDisposable
     /// <summary>The token the request runs with: the caller's, or the call's own timeout linked to it.</summary>
     public CancellationToken Token => _deadline?.Token ?? _cancellationToken;
 
-    public static ClientCall Start(OperationRule operation, string orgId, CustomerCredentialsRequestOptions? options, CancellationToken cancellationToken) =>
-        new(operation, orgId, options, cancellationToken);
+    /// <summary>The contract's operation the call makes.</summary>
+    public OperationRule Operation { get; }
+
+    /// <summary>The Idempotency-Key a create sends, or null.</summary>
+    public string? IdempotencyKey => _idempotencyKey;
+
+    public static ClientCall Start(OperationRule operation, string orgId, string? idempotencyKey, CustomerCredentialsRequestOptions? options, CancellationToken cancellationToken) =>
+        new(operation, orgId, idempotencyKey, options, cancellationToken);
 
     public void Succeeded() => ClientMetrics.Record(_operationId, _startedAt, null);
 
@@ -50,7 +59,11 @@ internal readonly struct ClientCall : IDisposable
         if (exception is OperationCanceledException && _deadline is { IsCancellationRequested: true } && !_cancellationToken.IsCancellationRequested)
         {
             exception = new CustomerCredentialsException($"The call did not complete within its timeout of {_timeout!.Value.TotalSeconds:0.###} s.", 0,
-                innerException: exception, kind: CustomerCredentialsFailureKind.Timeout);
+                innerException: exception, kind: CustomerCredentialsFailureKind.Timeout)
+            {
+                IdempotencyKey = _idempotencyKey,
+                OutcomeUnknown = _idempotencyKey is not null, // The request may have been applied before the deadline.
+            };
         }
 
         ClientDiagnostics.Failed(_activity, exception);

@@ -61,10 +61,10 @@ public class CustomerCredentialsClient
         CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         var key = IdempotencyKeyFor(ContractOperations.CreateCredential, options);
-        using var call = ClientCall.Start(ContractOperations.CreateCredential, orgId, options, cancellationToken);
+        using var call = ClientCall.Start(ContractOperations.CreateCredential, orgId, key, options, cancellationToken);
         try
         {
-            var response = ResponseReader.Read(await _api.CreateCredential(key, orgId, customerId, new Credential { Username = username }, call.Token).ConfigureAwait(false), key, call.Token);
+            var response = ResponseReader.Read(await _api.CreateCredential(key, orgId, customerId, new Credential { Username = username }, call.Token).ConfigureAwait(false), call.Operation, key, call.Token);
             call.Succeeded();
             return response;
         }
@@ -93,10 +93,10 @@ public class CustomerCredentialsClient
     public virtual async Task<CustomerCredentialsResponse<CredentialList>> ListCredentialsWithResponseAsync(string orgId, Guid customerId,
         CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
-        using var call = ClientCall.Start(ContractOperations.ListCredentials, orgId, options, cancellationToken);
+        using var call = ClientCall.Start(ContractOperations.ListCredentials, orgId, null, options, cancellationToken);
         try
         {
-            var response = ResponseReader.Read(await _api.ListCredentials(orgId, customerId, call.Token).ConfigureAwait(false), null, call.Token);
+            var response = ResponseReader.Read(await _api.ListCredentials(orgId, customerId, call.Token).ConfigureAwait(false), call.Operation, null, call.Token);
             call.Succeeded();
             return response;
         }
@@ -127,10 +127,10 @@ public class CustomerCredentialsClient
     public virtual async Task<CustomerCredentialsResponse> DeleteCredentialWithResponseAsync(string orgId, Guid customerId, Guid credentialId,
         CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
-        using var call = ClientCall.Start(ContractOperations.DeleteCredential, orgId, options, cancellationToken);
+        using var call = ClientCall.Start(ContractOperations.DeleteCredential, orgId, null, options, cancellationToken);
         try
         {
-            var response = ResponseReader.Read(await _api.DeleteCredential(orgId, customerId, credentialId, call.Token).ConfigureAwait(false), call.Token);
+            var response = ResponseReader.Read(await _api.DeleteCredential(orgId, customerId, credentialId, call.Token).ConfigureAwait(false), call.Operation, call.Token);
             call.Succeeded();
             return response;
         }
@@ -160,10 +160,10 @@ public class CustomerCredentialsClient
         CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         var key = IdempotencyKeyFor(ContractOperations.CreateCustomer, options);
-        using var call = ClientCall.Start(ContractOperations.CreateCustomer, orgId, options, cancellationToken);
+        using var call = ClientCall.Start(ContractOperations.CreateCustomer, orgId, key, options, cancellationToken);
         try
         {
-            var response = ResponseReader.Read(await _api.CreateCustomer(key, orgId, new CustomerCreate { ExternalId = externalId }, call.Token).ConfigureAwait(false), key, call.Token);
+            var response = ResponseReader.Read(await _api.CreateCustomer(key, orgId, new CustomerCreate { ExternalId = externalId }, call.Token).ConfigureAwait(false), call.Operation, key, call.Token);
             call.Succeeded();
             return response;
         }
@@ -192,10 +192,10 @@ public class CustomerCredentialsClient
     public virtual async Task<CustomerCredentialsResponse<Customer>> GetCustomerWithResponseAsync(string orgId, Guid customerId,
         CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
-        using var call = ClientCall.Start(ContractOperations.GetCustomer, orgId, options, cancellationToken);
+        using var call = ClientCall.Start(ContractOperations.GetCustomer, orgId, null, options, cancellationToken);
         try
         {
-            var response = ResponseReader.Read(await _api.GetCustomer(orgId, customerId, call.Token).ConfigureAwait(false), null, call.Token);
+            var response = ResponseReader.Read(await _api.GetCustomer(orgId, customerId, call.Token).ConfigureAwait(false), call.Operation, null, call.Token);
             call.Succeeded();
             return response;
         }

@@ -19,6 +19,14 @@ public sealed class CustomerCredentialsClientOptions
     /// </summary>
     public Func<CancellationToken, ValueTask<string>>? AccessTokenSource { get; set; }
 
+    /// <summary>
+    /// JWT mode: called when the service refused a token of <see cref="AccessTokenSource"/> (401
+    /// INVALID_TOKEN, an expired token say) with that token, before the source is asked once more
+    /// and the request sent once more. Drop the token from your cache here. Optional: without it
+    /// the source is still asked again.
+    /// </summary>
+    public Func<string, CancellationToken, ValueTask>? AccessTokenRefused { get; set; }
+
     /// <summary>How long one attempt may take before it is abandoned (and retried where that is safe).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -30,4 +38,14 @@ public sealed class CustomerCredentialsClientOptions
 
     /// <summary>The delay before the first retry; later ones back off exponentially, with jitter. A Retry-After from the service takes precedence.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The circuit breaker's settings; see <see cref="CustomerCredentialsCircuitBreakerOptions"/>.</summary>
+    public CustomerCredentialsCircuitBreakerOptions CircuitBreaker { get; } = new();
+
+    /// <summary>
+    /// The most calls of this client in flight at once; one more fails at once as
+    /// <see cref="CustomerCredentialsFailureKind.Throttled"/> instead of queueing. 1000 by default,
+    /// as Microsoft.Extensions.Http.Resilience's.
+    /// </summary>
+    public int MaxConcurrentCalls { get; set; } = 1000;
 }

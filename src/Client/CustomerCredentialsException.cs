@@ -9,7 +9,7 @@ namespace Customers.Client;
 /// </summary>
 public sealed class CustomerCredentialsException : Exception
 {
-    /// <summary>Creates the exception; the client creates it, and tests of consumers may too.</summary>
+    /// <summary>Creates the exception; the client creates it, and tests of consumers may too (set the other members with an object initializer).</summary>
     public CustomerCredentialsException(string message, int status, IReadOnlyList<ErrorDetail>? errors = null, string? traceId = null, Exception? innerException = null,
         CustomerCredentialsFailureKind kind = CustomerCredentialsFailureKind.ServiceAnswered)
         : base(message, innerException)
@@ -37,4 +37,30 @@ public sealed class CustomerCredentialsException : Exception
 
     /// <summary>The trace id that the service returned (x-trace-id header); quote it when you report a problem.</summary>
     public string? TraceId { get; }
+
+    /// <summary>
+    /// For a create, the Idempotency-Key the call sent (yours, or the one the client generated);
+    /// null for other operations. When <see cref="OutcomeUnknown"/> is true, send the create again
+    /// with it: <c>new CustomerCredentialsRequestOptions { IdempotencyKey = e.IdempotencyKey }</c>.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// True when the create may have been applied although the call failed (a 500, 503
+    /// REPOSITORY_UNAVAILABLE, 504, a timeout, or a connection lost after the request was sent):
+    /// only a resend with <see cref="IdempotencyKey"/> tells, without creating twice.
+    /// </summary>
+    public bool OutcomeUnknown { get; init; }
+
+    /// <summary>How long the service asked the caller to wait (Retry-After of a 429 or 503) before sending again; null when it did not say.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>The response's headers (names case-insensitive, repeated values joined by ", "); empty when no response arrived.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = CustomerCredentialsResponse.NoHeaders;
+
+    /// <summary>The response's body as received, for logs and for answers this client version cannot read; null when there was none.</summary>
+    public string? RawBody { get; init; }
+
+    /// <summary>The rate limit the service reported (RateLimit-Policy and RateLimit fields, sent with a 429); null when it sent none.</summary>
+    public CustomerCredentialsRateLimit? RateLimit => CustomerCredentialsRateLimit.From(Headers);
 }

@@ -3,7 +3,7 @@ namespace Customers.Client;
 /// <summary>Where a call failed, so that a caller can tell failures apart without Polly or HttpClient types.</summary>
 public enum CustomerCredentialsFailureKind
 {
-    /// <summary>The service answered with an error status (400 to 599, 429 included); see Status and ErrorCode.</summary>
+    /// <summary>The service answered with an error status (400 to 599, except 429); see Status and ErrorCode.</summary>
     ServiceAnswered,
 
     /// <summary>No answer within the attempt, the call's or the client's total timeout.</summary>
@@ -20,4 +20,13 @@ public enum CustomerCredentialsFailureKind
 
     /// <summary>The service answered success with a body that breaks the contract.</summary>
     ContractViolation,
+
+    /// <summary>
+    /// The service answered 429: the organization used up its rate. Nothing was done. Send it again
+    /// after <see cref="CustomerCredentialsException.RetryAfter"/>; see also <see cref="CustomerCredentialsException.RateLimit"/>.
+    /// </summary>
+    RateLimited,
+
+    /// <summary>The client did not send the request: <see cref="CustomerCredentialsClientOptions.AccessTokenSource"/> threw (kept as the inner exception).</summary>
+    TokenSourceFailed,
 }

@@ -71,6 +71,9 @@ public static class CustomerCredentialsServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Roles) || o.AccessTokenSource is not null,
                 "CustomerCredentialsClientOptions.Roles must name at least one role, unless an AccessTokenSource is set (JWT mode).")
             .Validate(o => o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout > TimeSpan.FromMilliseconds(1), "CustomerCredentialsClientOptions timeouts must be positive.")
+            .Validate(o => o.MaxConcurrentCalls > 0, "CustomerCredentialsClientOptions.MaxConcurrentCalls must be positive.")
+            .Validate(o => o.CircuitBreaker is { FailureRatio: > 0 and <= 1, MinimumThroughput: >= 2 } && o.CircuitBreaker.BreakDuration >= TimeSpan.FromMilliseconds(500),
+                "CustomerCredentialsClientOptions.CircuitBreaker: FailureRatio from 0 (excluded) to 1, MinimumThroughput at least 2, BreakDuration at least 0.5 s (the pipeline's own limits).")
             .ValidateOnStart(); // A wrong BaseAddress stops the host at start, not the first call.
         if (name.Length == 0)
         {
@@ -94,7 +97,8 @@ public static class CustomerCredentialsServiceCollectionExtensions
         // IHttpClientFactory's default loggers write two lines and open a scope on every request; the
         // client traces and measures each call itself. AddDefaultLogger() on the returned builder brings them back.
         builder.RemoveAllLoggers();
-        builder.AddHttpMessageHandler(() => new CallHeadersHandler());
+        builder.AddHttpMessageHandler(provider => new CallScopeHandler(() => OptionsOf(provider)));
+        builder.AddHttpMessageHandler(() => new SuccessBodyHandler());
         builder.AddHttpMessageHandler(provider => new GatewayRolesHandler(() => OptionsOf(provider)));
         builder.AddHttpMessageHandler(() => new RetriedDeleteHandler());
         // Ours is the only pipeline, even where ConfigureHttpClientDefaults adds a standard resilience
@@ -112,7 +116,18 @@ public static class CustomerCredentialsServiceCollectionExtensions
             var attempt = options.AttemptTimeout < options.TotalTimeout ? options.AttemptTimeout : options.TotalTimeout - TimeSpan.FromMilliseconds(1);
             resilience.AttemptTimeout.Timeout = attempt;
             resilience.TotalRequestTimeout.Timeout = options.TotalTimeout;
-            resilience.CircuitBreaker.SamplingDuration = attempt * 2 > TimeSpan.FromSeconds(30) ? attempt * 2 : TimeSpan.FromSeconds(30);
+            var sampling = options.CircuitBreaker.SamplingDuration ?? TimeSpan.FromSeconds(30);
+            resilience.CircuitBreaker.SamplingDuration = attempt * 2 > sampling ? attempt * 2 : sampling;
+            resilience.CircuitBreaker.FailureRatio = options.CircuitBreaker.FailureRatio;
+            resilience.CircuitBreaker.MinimumThroughput = options.CircuitBreaker.MinimumThroughput;
+            resilience.CircuitBreaker.BreakDuration = options.CircuitBreaker.BreakDuration;
+            if (!options.CircuitBreaker.Enabled)
+            {
+                resilience.CircuitBreaker.ShouldHandle = static _ => ValueTask.FromResult(false); // Counts nothing, so never opens.
+            }
+
+            resilience.RateLimiter.DefaultRateLimiterOptions.PermitLimit = options.MaxConcurrentCalls;
+            resilience.RateLimiter.DefaultRateLimiterOptions.QueueLimit = 0;
             resilience.Retry.MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 1);
             resilience.Retry.Delay = options.RetryDelay;
             resilience.Retry.OnRetry = args =>
@@ -124,7 +139,9 @@ public static class CustomerCredentialsServiceCollectionExtensions
             resilience.Retry.ShouldHandle = args =>
             {
                 var request = args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage();
-                return options.MaxRetryAttempts > 0 && request is not null && IsSafeToRepeat(request) ? transient(args) : ValueTask.FromResult(false);
+                return options.MaxRetryAttempts > 0 && request is not null && IsSafeToRepeat(request) && !WaitOutlastsCall(args.Outcome.Result, request)
+                    ? transient(args)
+                    : ValueTask.FromResult(false);
             };
         });
         // Added after the resilience handler, so inside it: asked again on every attempt.
@@ -136,6 +153,11 @@ public static class CustomerCredentialsServiceCollectionExtensions
         new(RestService.ForGenerated<ICustomersApi>(provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName(name)), Settings));
 
     private static readonly RefitSettings Settings = RefitSettings.ForJsonContext(ContractJsonContext.Default);
+
+    // A Retry-After that the call's remaining time cannot hold is not waited for: the caller gets
+    // the answer now, with its status, code and RetryAfter, instead of a timeout later.
+    private static bool WaitOutlastsCall(HttpResponseMessage? response, HttpRequestMessage request) =>
+        ResponseReader.RetryAfter(response?.Headers.RetryAfter) is { } wait && CallScopeHandler.Remaining(request) is { } remaining && wait >= remaining;
 
     // GET changes nothing; a POST with an Idempotency-Key is answered once by the service however
     // often it arrives; a repeated DELETE that finds nothing left is a success (RetriedDeleteHandler).

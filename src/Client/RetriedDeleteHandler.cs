@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using Customers.Client.Models;
 using Polly;
 
 namespace Customers.Client;
@@ -25,7 +23,7 @@ internal sealed class RetriedDeleteHandler : DelegatingHandler
             request.SetResilienceContext(context);
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var retried = context.Properties.GetValue(Retried, false);
-            if (response.StatusCode == HttpStatusCode.NotFound && retried && await IsCredentialNotFoundAsync(response, cancellationToken).ConfigureAwait(false))
+            if (response.StatusCode == HttpStatusCode.NotFound && retried && await ErrorCodeReader.FirstCodeAsync(response, cancellationToken).ConfigureAwait(false) == CustomerCredentialsErrorCodes.CredentialNotFound)
             {
                 response.Dispose();
                 return new HttpResponseMessage(HttpStatusCode.NoContent) { RequestMessage = request };
@@ -37,21 +35,6 @@ internal sealed class RetriedDeleteHandler : DelegatingHandler
         {
             request.SetResilienceContext(null);
             ResilienceContextPool.Shared.Return(context);
-        }
-    }
-
-    private static async Task<bool> IsCredentialNotFoundAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            var errors = JsonSerializer.Deserialize(body, ContractJsonContext.Default.ErrorResponse);
-            return errors?.Errors.Count > 0 && errors.Errors[0].Error.Code == CustomerCredentialsErrorCodes.CredentialNotFound;
-        }
-        catch (JsonException)
-        {
-            return false;
         }
     }
 }

@@ -194,6 +194,24 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         Assert.Single((await ExpectAsync(Get(Credentials(customer)), 200)).GetProperty("credentials").EnumerateArray());
     }
 
+    /// <summary>A rate the organization used up: 429 with Retry-After and the RateLimit fields; a wait longer than the call's time left is not waited for.</summary>
+    [Fact]
+    public async Task A_write_past_the_organizations_rate_is_429_and_the_client_reports_it_at_once_with_its_wait()
+    {
+        using var limited = target.WithOneWritePerFiveSeconds();
+        var client = limited.Client(o => o.TotalTimeout = TimeSpan.FromSeconds(3));
+        var customer = await client.CreateCustomerAsync(Org);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var refused = await Assert.ThrowsAsync<CustomerCredentialsException>(() => client.CreateCredentialAsync(Org, customer.Id, "rated@example.com"));
+
+        Assert.Equal((429, CustomerCredentialsErrorCodes.RateLimited, CustomerCredentialsFailureKind.RateLimited), (refused.Status, refused.ErrorCode, refused.Kind));
+        Assert.True(refused.RetryAfter > TimeSpan.FromSeconds(3), $"Retry-After {refused.RetryAfter}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"The 429 reached the caller after {clock.Elapsed}, not at once.");
+        Assert.Equal(("writes", 0), (refused.RateLimit?.Policy, refused.RateLimit?.Remaining));
+        Assert.False(refused.OutcomeUnknown);
+    }
+
     [Fact]
     public async Task Unsupported_methods_and_media_types_are_refused()
     {

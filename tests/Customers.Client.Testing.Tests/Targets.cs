@@ -16,6 +16,16 @@ public interface ITarget : IDisposable
 
     /// <summary>Until disposed, the repository does not take writes in time: the fake by its fault injection, the real service because another connection holds SQLite's write lock.</summary>
     IDisposable StallWrites();
+
+    /// <summary>
+    /// A target of its own (dispose it) where an organization's first write goes through and the
+    /// next credential is refused with 429 for about 5 s: the fake by its fault, the real service by
+    /// a write rate of one per 5 s.
+    /// </summary>
+    ITarget WithOneWritePerFiveSeconds();
+
+    /// <summary>A client with further options, the way <see cref="Client"/> makes it.</summary>
+    CustomerCredentialsClient Client(Action<CustomerCredentialsClientOptions> configure);
 }
 
 public sealed class FakeTarget : ITarget
@@ -26,6 +36,15 @@ public sealed class FakeTarget : ITarget
         WithRoles(new HttpClient(new ContractValidatingHandler(inner: new SocketsHttpHandler(), recordCoverage: false)) { BaseAddress = _fake.BaseAddress }, roles);
 
     public CustomerCredentialsClient Client(string roles = "API_KEY") => _fake.CreateClient(roles);
+
+    public CustomerCredentialsClient Client(Action<CustomerCredentialsClientOptions> configure) => _fake.CreateClient(configure: configure);
+
+    public ITarget WithOneWritePerFiveSeconds()
+    {
+        var limited = new FakeTarget();
+        limited._fake.InjectFault("createCredential", FakeFault.RateLimited(TimeSpan.FromSeconds(5)).Times(int.MaxValue));
+        return limited;
+    }
 
     public IDisposable StallWrites()
     {
@@ -53,16 +72,27 @@ public sealed class FakeTarget : ITarget
 public sealed class RealTarget : WebApplicationFactory<Program>, ITarget
 {
     private readonly string _database = Path.Combine(Path.GetTempPath(), "customers-scenario-tests", $"{Guid.NewGuid():N}", "customers.db");
+    private readonly double? _writesPerSecond;
+
+    public RealTarget()
+    {
+    }
+
+    private RealTarget(double writesPerSecond) => _writesPerSecond = writesPerSecond;
+
+    public ITarget WithOneWritePerFiveSeconds() => new RealTarget(0.2);
 
     public HttpClient Http(string? roles = "API_KEY") => FakeTarget.WithRoles(CreateDefaultClient(new ContractValidatingHandler()), roles);
 
-    public CustomerCredentialsClient Client(string roles = "API_KEY")
+    public CustomerCredentialsClient Client(string roles = "API_KEY") => Client(options => options.Roles = roles);
+
+    public CustomerCredentialsClient Client(Action<CustomerCredentialsClientOptions> configure)
     {
         var services = new ServiceCollection();
         services.AddCustomerCredentialsClient(options =>
             {
                 options.BaseAddress = Server.BaseAddress;
-                options.Roles = roles;
+                configure(options);
             })
             .ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
         return services.BuildServiceProvider().GetRequiredService<CustomerCredentialsClient>();
@@ -95,6 +125,11 @@ public sealed class RealTarget : WebApplicationFactory<Program>, ITarget
     {
         builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={_database}");
         builder.UseSetting("Storage:Timeout", "00:00:01"); // a stalled write answers 504 within a second
+        if (_writesPerSecond is { } rate)
+        {
+            builder.UseSetting("Limits:Organization:WritesPerSecond", rate.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Limits:Organization:WritesBurst", "1");
+        }
     }
 }
 
