@@ -59,11 +59,12 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
             {
                 return operation switch
                 {
-                    _ when operation == ContractOperations.CreateCustomer => Idempotent(request, now, () => CreateCustomer(request, now)),
+                    _ when operation == ContractOperations.CreateCustomer => Idempotent(request, now, () => CreateCustomer(request, now), replaysErased: true),
                     _ when operation == ContractOperations.GetCustomer => GetCustomer(request),
                     _ when operation == ContractOperations.CreateCredential => CreateCredential(request, now),
                     _ when operation == ContractOperations.ListCredentials => ListCredentials(request),
                     _ when operation == ContractOperations.DeleteCredential => DeleteCredential(request),
+                    _ when operation == ContractOperations.EraseCustomer => EraseCustomer(request),
                     _ => throw new FakeError(ContractErrors.InternalError, "server", $"The fake does not implement {operation.Id} yet."),
                 };
             }
@@ -117,7 +118,7 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
         }
     }
 
-    private FakeAnswer Idempotent(FakeRequest request, DateTimeOffset now, Func<FakeAnswer> create)
+    private FakeAnswer Idempotent(FakeRequest request, DateTimeOffset now, Func<FakeAnswer> create, bool replaysErased = false)
     {
         if (request.IdempotencyKey is not { } key)
         {
@@ -126,13 +127,14 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
 
         if (state.Remembered(request.Org, key, now) is { } earlier)
         {
-            return earlier.Fingerprint == request.Fingerprint
+            return earlier.Fingerprint == request.Fingerprint || (earlier.Erased && replaysErased)
                 ? new FakeAnswer(201, earlier.Body, null)
                 : throw new FakeError(ContractErrors.IdempotencyKeyReused, "header.idempotency-key", $"The Idempotency-Key was already used in organization {request.Org} for a different request.");
         }
 
         var answer = create();
-        state.Remember(request.Org, key, new RememberedCreation(request.Fingerprint, answer.Body!, now));
+        using var created = System.Text.Json.JsonDocument.Parse(answer.Body!); // both creations answer {"id": …}
+        state.Remember(request.Org, key, new RememberedCreation(request.Fingerprint, answer.Body!, now, created.RootElement.GetProperty("id").GetGuid()));
         return answer;
     }
 
@@ -196,6 +198,13 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
             throw new FakeError(ContractErrors.CredentialNotFound, "path.credential_id", $"Credential {credentialId} does not exist for customer {customer.Id}.");
         }
 
+        return new FakeAnswer(204, null, null);
+    }
+
+    private FakeAnswer EraseCustomer(FakeRequest request)
+    {
+        var customer = ExistingCustomer(request);
+        state.EraseCustomer(request.Org, customer.Id);
         return new FakeAnswer(204, null, null);
     }
 

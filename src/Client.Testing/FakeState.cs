@@ -33,6 +33,34 @@ internal sealed class FakeState
 
     public void Remember(string org, string key, RememberedCreation creation) => _creations[(org, key)] = creation;
 
+    /// <summary>
+    /// Erases a customer as the service does: the customer, its credentials and the records of their
+    /// creation go; the record of the customer's own creation stays, marked, so that its replay
+    /// answers the first 201 and creates nothing.
+    /// </summary>
+    public bool EraseCustomer(string org, Guid id)
+    {
+        if (!_customers.Remove((org, id), out var customer))
+        {
+            return false;
+        }
+
+        var credentials = customer.Credentials.Select(c => c.Id).ToHashSet();
+        foreach (var (key, creation) in _creations.Where(c => c.Key.Org == org).ToList())
+        {
+            if (credentials.Contains(creation.ResourceId))
+            {
+                _creations.Remove(key);
+            }
+            else if (creation.ResourceId == id)
+            {
+                _creations[key] = creation with { Erased = true };
+            }
+        }
+
+        return true;
+    }
+
     public void Clear()
     {
         _customers.Clear();
@@ -50,5 +78,9 @@ internal sealed record FakeCustomer(Guid Id, string? ExternalId, DateTimeOffset 
 
 internal sealed record FakeCredential(Guid Id, string Username, DateTimeOffset CreatedAt);
 
-/// <summary>A 201 answered for an Idempotency-Key, with what identifies the request that got it.</summary>
-internal sealed record RememberedCreation(string Fingerprint, string Body, DateTimeOffset At);
+/// <summary>A 201 answered for an Idempotency-Key, with what identifies the request that got it and the resource it created.</summary>
+internal sealed record RememberedCreation(string Fingerprint, string Body, DateTimeOffset At, Guid ResourceId)
+{
+    /// <summary>The customer it created was erased: any request with its key replays it (the request can no longer be compared).</summary>
+    public bool Erased { get; init; }
+}

@@ -173,6 +173,42 @@ public class CustomerCredentialsClient
         }
     }
 
+    /// <summary>
+    /// Erases a customer and everything the service keeps about it: its credentials (their usernames
+    /// are free again) and the records of their creation. It is not undone. A retry that finds the
+    /// customer already gone counts as success.
+    /// </summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="customerId">The customer to erase.</param>
+    /// <param name="options">This call's timeout or extra headers; all optional.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the customer is erased.</returns>
+    /// <exception cref="CustomerCredentialsException">For example 404 CUSTOMER_NOT_FOUND.</exception>
+    public virtual Task EraseCustomerAsync(string orgId, Guid customerId, CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        EraseCustomerWithResponseAsync(orgId, customerId, options, cancellationToken);
+
+    /// <summary>As <see cref="EraseCustomerAsync"/>, with the response's status and trace id.</summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="customerId">The customer to erase.</param>
+    /// <param name="options">This call's timeout or extra headers; all optional.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response's metadata.</returns>
+    public virtual async Task<CustomerCredentialsResponse> EraseCustomerWithResponseAsync(string orgId, Guid customerId,
+        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        using var call = ClientCall.Start(ContractOperations.EraseCustomer, orgId, null, options, cancellationToken);
+        try
+        {
+            var response = ResponseReader.Read(await _api.EraseCustomer(orgId, customerId, call.Token).ConfigureAwait(false), call.Operation, call.Token);
+            call.Succeeded();
+            return response;
+        }
+        catch (Exception exception) when (call.Failed(exception) is var failure && failure != exception)
+        {
+            throw failure; // The call's own timeout; any other failure goes on as it was thrown, with its stack.
+        }
+    }
+
     /// <summary>Returns a customer.</summary>
     /// <param name="orgId">The organization, for example <c>telco</c>.</param>
     /// <param name="customerId">The customer to read.</param>

@@ -226,6 +226,25 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
     }
 
     [Fact]
+    public async Task An_erased_customer_is_gone_its_usernames_are_free_and_replayed_creates_make_nothing()
+    {
+        var (customerKey, credentialKey, username) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), $"erased.{Guid.NewGuid():N}@example.com");
+        var customer = (await ExpectAsync(Post($"/v4/orgs/{Org}/customers", """{"external_id":"CRM-erase"}""", customerKey), 201)).GetProperty("id").GetGuid();
+        var credentialBody = JsonSerializer.Serialize(new { username });
+        await ExpectAsync(Post(Credentials(customer), credentialBody, credentialKey), 201);
+
+        await ExpectAsync(new HttpRequestMessage(HttpMethod.Delete, Customer(customer)), 204);
+
+        await ExpectErrorAsync(new HttpRequestMessage(HttpMethod.Delete, Customer(customer)), 404, "CUSTOMER_NOT_FOUND", "path.customer_id");
+        await ExpectErrorAsync(Get(Credentials(customer)), 404, "CUSTOMER_NOT_FOUND", "path.customer_id");
+        await ExpectErrorAsync(Post(Credentials(customer), credentialBody, credentialKey), 404, "CUSTOMER_NOT_FOUND", "path.customer_id");
+        var replayed = await ExpectAsync(Post($"/v4/orgs/{Org}/customers", """{"external_id":"CRM-erase"}""", customerKey), 201);
+        Assert.Equal(customer, replayed.GetProperty("id").GetGuid());
+        await ExpectErrorAsync(Get(Customer(customer)), 404, "CUSTOMER_NOT_FOUND", "path.customer_id");
+        await ExpectAsync(Post(Credentials(await CreateCustomerAsync()), JsonSerializer.Serialize(new { username = username.ToUpperInvariant() })), 201);
+    }
+
+    [Fact]
     public async Task The_client_package_works_against_it()
     {
         var client = target.Client();
@@ -238,6 +257,9 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         Assert.Equal((409, "USERNAME_TAKEN"), (taken.Status, taken.ErrorCode));
         Assert.Equal("CRM-42", (await client.GetCustomerAsync(Org, customer.Id)).ExternalId);
         Assert.Empty(await client.ListCredentialsAsync(Org, customer.Id));
+        await client.EraseCustomerAsync(Org, customer.Id);
+        var erased = await Assert.ThrowsAsync<CustomerCredentialsException>(() => client.GetCustomerAsync(Org, customer.Id));
+        Assert.Equal((404, "CUSTOMER_NOT_FOUND"), (erased.Status, erased.ErrorCode));
     }
 
     public static TheoryData<string> ContractOperations => new(Customers.ContractChecks.OpenApiContract.Default.Operations.Select(o => o.OperationId));
@@ -263,6 +285,8 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
     }
 
     private static string Credentials(Guid customer, string org = Org) => $"/v4/orgs/{org}/customers/{customer}/credentials";
+
+    private static string Customer(Guid customer, string org = Org) => $"/v4/orgs/{org}/customers/{customer}";
 
     private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
 
@@ -301,3 +325,22 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
 public sealed class TheFake(FakeTarget target) : Scenarios<FakeTarget>(target);
 
 public sealed class TheRealService(RealTarget target) : Scenarios<RealTarget>(target);
+
+/// <summary>The restore procedure of docs/data-lifecycle.md: the service started on a copy of a backup it took.</summary>
+public sealed class TheRestoredService : Scenarios<RestoredTarget>
+{
+    private readonly RestoredTarget _restored;
+
+    public TheRestoredService(RestoredTarget target)
+        : base(target) => _restored = target;
+
+    [Fact]
+    public async Task What_was_written_before_the_backup_is_there()
+    {
+        var client = _restored.Client();
+
+        var credentials = await client.ListCredentialsAsync("telco", _restored.CustomerWrittenBeforeTheBackup);
+
+        Assert.Equal([RestoredTarget.UsernameWrittenBeforeTheBackup], credentials.Select(c => c.Username));
+    }
+}

@@ -69,16 +69,24 @@ public sealed class FakeTarget : ITarget
     }
 }
 
-public sealed class RealTarget : WebApplicationFactory<Program>, ITarget
+public class RealTarget : WebApplicationFactory<Program>, ITarget
 {
-    private readonly string _database = Path.Combine(Path.GetTempPath(), "customers-scenario-tests", $"{Guid.NewGuid():N}", "customers.db");
+    private readonly string _database;
     private readonly double? _writesPerSecond;
+    private readonly string? _backups;
 
     public RealTarget()
+        : this(NewDatabasePath())
     {
     }
 
-    private RealTarget(double writesPerSecond) => _writesPerSecond = writesPerSecond;
+    /// <summary>The service on the SQLite file <paramref name="database"/>, taking its backups (on request) into <paramref name="backups"/>.</summary>
+    protected RealTarget(string database, string? backups = null) => (_database, _backups) = (database, backups);
+
+    private RealTarget(double writesPerSecond)
+        : this(NewDatabasePath()) => _writesPerSecond = writesPerSecond;
+
+    protected static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), "customers-scenario-tests", $"{Guid.NewGuid():N}", "customers.db");
 
     public ITarget WithOneWritePerFiveSeconds() => new RealTarget(0.2);
 
@@ -125,12 +133,58 @@ public sealed class RealTarget : WebApplicationFactory<Program>, ITarget
     {
         builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={_database}");
         builder.UseSetting("Storage:Timeout", "00:00:01"); // a stalled write answers 504 within a second
+        if (_backups is not null)
+        {
+            builder.UseSetting("Storage:Backup:Directory", _backups);
+        }
+
         if (_writesPerSecond is { } rate)
         {
             builder.UseSetting("Limits:Organization:WritesPerSecond", rate.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Limits:Organization:WritesBurst", "1");
         }
     }
+}
+
+/// <summary>
+/// The real service restored from a backup, as docs/data-lifecycle.md says to restore: a service
+/// with data in it takes a backup (its backup job, on request), stops, and a new one starts on a
+/// copy of that file.
+/// </summary>
+public sealed class RestoredTarget : RealTarget
+{
+    public const string UsernameWrittenBeforeTheBackup = "before.backup@example.com";
+
+    public RestoredTarget()
+        : this(RestoreBackup())
+    {
+    }
+
+    private RestoredTarget((string Database, Guid Customer) restored)
+        : base(restored.Database) => CustomerWrittenBeforeTheBackup = restored.Customer;
+
+    public Guid CustomerWrittenBeforeTheBackup { get; }
+
+    private static (string Database, Guid Customer) RestoreBackup()
+    {
+        var original = NewDatabasePath();
+        Guid customer;
+        string backup;
+        using (var service = new BackedUpTarget(original, Path.Combine(Path.GetDirectoryName(original)!, "backups")))
+        {
+            var client = service.Client();
+            customer = client.CreateCustomerAsync("telco").GetAwaiter().GetResult().Id;
+            client.CreateCredentialAsync("telco", customer, UsernameWrittenBeforeTheBackup).GetAwaiter().GetResult();
+            backup = service.Services.GetRequiredService<Customers.Server.Storage.Sqlite.SqliteBackup>().TakeBackup();
+        }
+
+        var restored = NewDatabasePath();
+        Directory.CreateDirectory(Path.GetDirectoryName(restored)!);
+        File.Copy(backup, restored);
+        return (restored, customer);
+    }
+
+    private sealed class BackedUpTarget(string database, string backups) : RealTarget(database, backups);
 }
 
 internal sealed class Stall(Action release) : IDisposable

@@ -26,6 +26,11 @@ public sealed class ContractStubTests : IDisposable
             await client.DeleteCredentialAsync(FakeService.Org, FakeService.CustomerId, FakeService.CredentialId);
             return null;
         },
+        ["eraseCustomer"] = async client =>
+        {
+            await client.EraseCustomerAsync(FakeService.Org, FakeService.CustomerId);
+            return null;
+        },
     };
 
     private readonly FakeService _fake = new();

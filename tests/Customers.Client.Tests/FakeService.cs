@@ -32,6 +32,8 @@ public sealed class FakeService : IDisposable
 
     public static string CredentialPath => $"{CredentialsPath}/{CredentialId}";
 
+    public static string CustomerPath => $"/v4/orgs/{Org}/customers/{CustomerId}";
+
     public CustomerCredentialsClient Client(Action<CustomerCredentialsClientOptions>? configure = null, ILoggerProvider? logs = null)
     {
         var services = new ServiceCollection();

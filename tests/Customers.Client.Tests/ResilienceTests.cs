@@ -75,6 +75,28 @@ public sealed class ResilienceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_retried_erase_that_finds_the_customer_gone_has_succeeded()
+    {
+        FailOnceThen(Request.Create().WithPath(FakeService.CustomerPath).UsingDelete(), 503, Response.Create().WithStatusCode(404)
+            .WithHeader("Content-Type", "application/json").WithBody(Responses.Error("CUSTOMER_NOT_FOUND", "path.customer_id")));
+
+        await _fake.Client().EraseCustomerAsync(FakeService.Org, FakeService.CustomerId);
+
+        Assert.Equal(2, _fake.Requests("DELETE").Count);
+    }
+
+    [Fact]
+    public async Task An_erase_that_finds_no_customer_on_its_first_attempt_fails()
+    {
+        _fake.Server.Given(Request.Create().WithPath(FakeService.CustomerPath).UsingDelete())
+            .RespondWith(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody(Responses.Error("CUSTOMER_NOT_FOUND", "path.customer_id")));
+
+        var failure = await Assert.ThrowsAsync<CustomerCredentialsException>(() => _fake.Client().EraseCustomerAsync(FakeService.Org, FakeService.CustomerId));
+
+        Assert.Equal((404, "CUSTOMER_NOT_FOUND"), (failure.Status, failure.ErrorCode));
+    }
+
+    [Fact]
     public async Task A_delete_that_finds_nothing_on_its_first_attempt_fails()
     {
         _fake.Server.Given(Request.Create().WithPath(FakeService.CredentialPath).UsingDelete())
@@ -90,7 +112,7 @@ public sealed class ResilienceTests : IDisposable
     public async Task A_retried_delete_that_finds_no_customer_still_fails()
     {
         FailOnceThen(Request.Create().WithPath(FakeService.CredentialPath).UsingDelete(), 503, Response.Create().WithStatusCode(404)
-            .WithHeader("Content-Type", "application/json").WithBody(Responses.Error("CUSTOMER_NOT_FOUND")));
+            .WithHeader("Content-Type", "application/json").WithBody(Responses.Error("CUSTOMER_NOT_FOUND", "path.customer_id")));
 
         var failure = await Assert.ThrowsAsync<CustomerCredentialsException>(() =>
             _fake.Client().DeleteCredentialAsync(FakeService.Org, FakeService.CustomerId, FakeService.CredentialId));
