@@ -22,6 +22,7 @@ public sealed partial class ConfigurationDocumentationTests
         (RoleGrantsOptions.Section, typeof(RoleGrantsOptions)),
         (OrganizationLimitsOptions.Section, typeof(OrganizationLimitsOptions)),
         (IdempotencyOptions.Section, typeof(IdempotencyOptions)),
+        (Customers.Server.Audit.AuditOptions.Section, typeof(Customers.Server.Audit.AuditOptions)),
     ];
 
     [Fact]
