@@ -3,6 +3,8 @@
 # trail (built into a temporary worktree, as run.sh measures other baselines), in the same run, with
 # rounds interleaved and the order flipped each round, on SQLite and on PostgreSQL.
 #   bash bench/audit-ab.sh [base-commit]     (default: the merge base with main)
+# AB_PG_WAITS=1 also samples what PostgreSQL's active backends wait on during each measured run
+# (pg_stat_activity every 100 ms): a profile of where a create's time goes on the database side.
 # Prints one line per run and the median ratio per provider; writes nothing to the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,7 +79,17 @@ for round in $(seq 1 "$rounds"); do
       name=$provider-$side
       export BENCH_DATA=$work/data-$name
       BENCH_RUN="w$name$round" wrk -t1 -c32 -d"${warmup}s" -s "$BENCH_WRK/create.lua" "http://127.0.0.1:${port[$name]}" >/dev/null
+      sampler=""
+      if [ "$provider" = postgres ] && [ "${AB_PG_WAITS:-0}" = 1 ]; then
+        (while :; do
+          pg_tool psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -At -c \
+            "SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, 'running') FROM pg_stat_activity WHERE datname = 'bench_$side' AND state = 'active' AND pid <> pg_backend_pid();" >>"$work/waits-$side.txt" 2>/dev/null
+          sleep 0.1
+        done) &
+        sampler=$!
+      fi
       line=$(BENCH_RUN="m$name$round" wrk -t1 -c32 -d"${duration}s" --latency -s "$BENCH_WRK/create.lua" "http://127.0.0.1:${port[$name]}" | grep '^RESULT')
+      [ -n "$sampler" ] && { kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; }
       printf '%s\t%s\t%s\t%s\n' "$provider" "$side" "$round" "$line" | tee -a "$work/results.tsv" >&2
     done
   done
@@ -95,3 +107,9 @@ END {
     printf "%s POST with the audit trail / without: median %.2f (by round, creates/s with/without:%s)\n", p, (n % 2) ? ratio[(n + 1) / 2] : (ratio[n / 2] + ratio[n / 2 + 1]) / 2, list
   }
 }' "$work/results.tsv"
+for side in old new; do
+  if [ -s "$work/waits-$side.txt" ]; then
+    echo "postgres $side: active backends by wait event, share of samples:"
+    sort "$work/waits-$side.txt" | uniq -c | sort -rn | awk -v total="$(wc -l <"$work/waits-$side.txt")" '{ printf "  %5.1f%%  %s\n", 100 * $1 / total, $2 }' | head -8
+  fi
+done

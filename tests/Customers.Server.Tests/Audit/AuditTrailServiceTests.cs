@@ -121,6 +121,17 @@ public abstract class AuditTrailServiceTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Verifying_an_org_id_outside_the_contract_answers_400()
+    {
+        Require();
+        using var client = Client("AUDITOR");
+
+        using var response = await client.GetAsync(AuditTrail.Events("-not-an-org") + "/verification");
+
+        await Api.AssertErrorAsync(response, HttpStatusCode.BadRequest, "INVALID_PARAMETER", "path.org_id");
+    }
+
+    [SkippableFact]
     public async Task A_caller_header_outside_its_documented_shape_answers_400_and_changes_nothing()
     {
         Require();
