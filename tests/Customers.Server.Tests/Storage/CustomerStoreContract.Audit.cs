@@ -62,6 +62,9 @@ public abstract partial class CustomerStoreContract
     [InlineData("deleted", 3, "DELETE FROM audit_events WHERE sequence = 3;")]
     [InlineData("deleted last", 5, "DELETE FROM audit_events WHERE sequence = 5;")]
     [InlineData("swapped", 2, "UPDATE audit_events SET sequence = -sequence WHERE sequence IN (2, 3); UPDATE audit_events SET sequence = CASE WHEN sequence = -2 THEN 3 ELSE 2 END WHERE sequence < 0;")]
+    [InlineData("inserted", 4, "UPDATE audit_events SET sequence = sequence + 100 WHERE sequence >= 4; UPDATE audit_events SET sequence = sequence - 99 WHERE sequence >= 100; "
+        + "INSERT INTO audit_events (org_id, sequence, occurred_at, operation, customer_id, credential_id, actor_subject, actor_client, actor_roles, trace_id, idempotency_key, previous_hash, hash) "
+        + "SELECT org_id, 4, occurred_at, operation, customer_id, credential_id, actor_subject, actor_client, actor_roles, trace_id, idempotency_key, hash, hash FROM audit_events WHERE sequence = 3;")]
     public async Task Verification_names_the_first_event_of_a_tampered_trail(string tampering, long firstBroken, string sql)
     {
         var settings = await NewDatabaseAsync();
