@@ -23,6 +23,7 @@ public sealed partial class ConfigurationDocumentationTests
         (OrganizationLimitsOptions.Section, typeof(OrganizationLimitsOptions)),
         (IdempotencyOptions.Section, typeof(IdempotencyOptions)),
         (Server.Storage.Sqlite.SqliteBackupOptions.Section, typeof(Server.Storage.Sqlite.SqliteBackupOptions)),
+        (Customers.Server.Audit.AuditOptions.Section, typeof(Customers.Server.Audit.AuditOptions)),
     ];
 
     [Fact]

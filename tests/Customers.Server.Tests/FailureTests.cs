@@ -149,6 +149,12 @@ public sealed class FailureTests
 
         public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) => throw failure;
 
+        public Task<IReadOnlyList<Customers.Server.Audit.AuditEntry>> ReadAuditEventsAsync(string orgId, long after, int limit, CancellationToken cancellationToken) => throw failure;
+
+        public Task<Customers.Server.Audit.AuditChainEnds> ReadAuditChainEndsAsync(string orgId, CancellationToken cancellationToken) => throw failure;
+
+        public Task<int> PurgeAuditEventsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) => throw failure;
+
         public Task PingAsync(CancellationToken cancellationToken) => throw failure;
     }
 

@@ -1,3 +1,4 @@
+using Customers.Server.Audit;
 using Customers.Server.Contract;
 using Customers.Server.Errors;
 using Microsoft.AspNetCore.Authentication;
@@ -18,6 +19,8 @@ namespace Customers.Server.Auth;
 /// organizations; in both modes a role may be limited to organizations in configuration. The
 /// operation is the route name, which the generated controller base sets to the operationId. An
 /// endpoint without an operationId is granted to nobody.
+/// A refusal (401, 403) writes one rate-limited warning with what the caller presented
+/// (<see cref="RefusalLog"/>); an accepted call leaves its <see cref="AuditCaller"/> for the audit trail.
 /// One instance serves every request (registered as a singleton and added as a reusable filter),
 /// so MVC caches the filter pipeline; the grants are compiled once per configuration change.
 /// </summary>
@@ -27,12 +30,12 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
 
     private readonly JwtBearerModeOptions _jwt;
     private readonly GatewayOptions _gateway;
-    private readonly ILogger<RoleAuthorizationFilter> _logger;
+    private readonly RefusalLog _refusals;
     private volatile RoleGrants _grants;
 
-    public RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOptions> grants, JwtBearerModeOptions jwt, GatewayOptions gateway, ILogger<RoleAuthorizationFilter> logger)
+    public RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOptions> grants, JwtBearerModeOptions jwt, GatewayOptions gateway, RefusalLog refusals)
     {
-        (_jwt, _gateway, _logger) = (jwt, gateway, logger);
+        (_jwt, _gateway, _refusals) = (jwt, gateway, refusals);
         _grants = RoleGrants.From(grants.CurrentValue);
         grants.OnChange(changed => _grants = RoleGrants.From(changed));
     }
@@ -47,15 +50,14 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
         {
             if (!http.Request.Headers.Authorization.Any(value => value?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true))
             {
-                context.Result = ErrorResponses.Result(Problems.MissingToken());
+                Refuse(context, Problems.MissingToken(), Presented.Peer(http));
                 return;
             }
 
             var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
             if (!result.Succeeded)
             {
-                LogRejectedToken(_logger, result.Failure?.Message ?? "no principal");
-                context.Result = ErrorResponses.Result(Problems.InvalidToken());
+                Refuse(context, Problems.InvalidToken(), Presented.UnvalidatedToken(http, result.Failure?.Message ?? "no principal"));
                 return;
             }
 
@@ -69,8 +71,7 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
             if (_gateway.RequiresClientCertificate
                 && !(await http.AuthenticateAsync(CertificateAuthenticationDefaults.AuthenticationScheme)).Succeeded)
             {
-                LogUntrustedPeer(_logger, http.Connection.ClientCertificate?.Subject ?? "none", http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-                context.Result = ErrorResponses.Result(Problems.UntrustedGateway());
+                Refuse(context, Problems.UntrustedGateway(), Presented.Gateway(http, ParseRoles(http.Request.Headers[Header])));
                 return;
             }
 
@@ -84,7 +85,7 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
             roles = ParseRoles(lines);
             if (roles.Count == 0)
             {
-                context.Result = ErrorResponses.Result(Problems.MissingRoles());
+                Refuse(context, Problems.MissingRoles(), Presented.Gateway(http, roles));
                 return;
             }
 
@@ -95,25 +96,51 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
         var grants = _grants;
         var org = context.RouteData.Values.TryGetValue(ContractTenancy.Parameter, out var value) ? value as string : null;
         bool anyGranted = false, orgCovered = org is null;
+        List<string>? allowing = null;
         for (var i = 0; i < roles.Count && operationId is not null; i++)
         {
             if (grants.IsGranted(roles[i], operationId))
             {
                 anyGranted = true;
-                orgCovered |= org is not null && grants.Covers(roles[i], org);
+                if (org is null || grants.Covers(roles[i], org))
+                {
+                    orgCovered = true;
+                    (allowing ??= []).Add(roles[i]);
+                }
             }
         }
 
         if (!anyGranted)
         {
-            context.Result = ErrorResponses.Result(Problems.RoleNotPermitted(roles, operationId ?? "this operation", reference));
+            Refuse(context, Problems.RoleNotPermitted(roles, operationId ?? "this operation", reference), Accepted(http, roles));
             return;
         }
 
         if (org is not null && (tokenOrgs?.Contains(org) == false || !orgCovered))
         {
-            context.Result = ErrorResponses.Result(Problems.OrgNotPermitted());
+            Refuse(context, Problems.OrgNotPermitted(), Accepted(http, roles));
+            return;
         }
+
+        if (!_jwt.IsConfigured && Presented.InvalidCaller(http) is { } invalidCaller)
+        {
+            context.Result = ErrorResponses.Result(invalidCaller);
+            return;
+        }
+
+        allowing!.Sort(StringComparer.Ordinal); // One order, whatever order the caller listed them in: the event is hashed.
+        http.Features.Set(_jwt.IsConfigured ? Presented.TokenCaller(http, allowing) : Presented.GatewayCaller(http, allowing, _gateway.RequiresClientCertificate));
+    }
+
+    // What an authenticated caller presented (a valid token, or the gateway's headers).
+    private IEnumerable<(string, string?)> Accepted(HttpContext http, IReadOnlyList<string> roles) =>
+        _jwt.IsConfigured ? Presented.Token(http, roles) : Presented.Gateway(http, roles);
+
+    private void Refuse(AuthorizationFilterContext context, Errors.RequestError problem, IEnumerable<(string, string?)> presented)
+    {
+        context.Result = ErrorResponses.Result(problem);
+        _refusals.Refused(problem.Status, problem.Code, context.ActionDescriptor.AttributeRouteInfo?.Name,
+            context.RouteData.Values.TryGetValue(ContractTenancy.Parameter, out var org) ? org as string : null, presented);
     }
 
     /// <summary>The distinct roles of x-auth-roles: comma-separated (the filter refuses a second line before this).</summary>
@@ -140,10 +167,4 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
 
         return roles;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "x-auth-roles refused: the peer {Peer} presented no client certificate of the gateway's CA (subject: {Subject})")]
-    private static partial void LogUntrustedPeer(ILogger logger, string subject, string peer);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bearer token rejected: {Reason}")]
-    private static partial void LogRejectedToken(ILogger logger, string reason);
 }

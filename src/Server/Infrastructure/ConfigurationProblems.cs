@@ -34,8 +34,10 @@ public static class ConfigurationProblems
         Limits.OrganizationLimitsOptions organization;
         IdempotencyOptions idempotency;
         SqliteBackupOptions backup;
+        Audit.AuditOptions audit;
         try
         {
+            audit = configuration.GetSection(Audit.AuditOptions.Section).Get<Audit.AuditOptions>() ?? new Audit.AuditOptions();
             backup = configuration.GetSection(SqliteBackupOptions.Section).Get<SqliteBackupOptions>() ?? new SqliteBackupOptions();
             idempotency = configuration.GetSection(IdempotencyOptions.Section).Get<IdempotencyOptions>() ?? new IdempotencyOptions();
             organization = configuration.GetSection(Limits.OrganizationLimitsOptions.Section).Get<Limits.OrganizationLimitsOptions>() ?? new Limits.OrganizationLimitsOptions();
@@ -79,7 +81,7 @@ public static class ConfigurationProblems
             return "Storage:MaxPendingCalls must be at least 1, and Storage:MaxPendingCallsPerOrganization from 1 to Storage:MaxPendingCalls.";
         }
 
-        var problem = JwtProblem(jwt) ?? TrustProblems.Find(configuration, environment, jwt, grants, gateway) ?? idempotency.Problem(environment.IsDevelopment()) ?? backup.Problem();
+        var problem = JwtProblem(jwt) ?? TrustProblems.Find(configuration, environment, jwt, grants, gateway) ?? idempotency.Problem(environment.IsDevelopment()) ?? backup.Problem() ?? audit.Problem();
         if (problem is not null)
         {
             return problem;

@@ -51,6 +51,8 @@ public static class CustomersServiceSetup
         services.AddSingleton<OrganizationRateLimits>();
         services.AddSingleton<OrganizationRateLimitFilter>();
         services.AddSingleton<IdempotencyKeyFilter>();
+        services.AddSingleton<Audit.RefusalLog>();
+        services.AddSingleton<Audit.AuditScopeFilter>();
         // MVC's core and nothing else: the contract's checks replace DataAnnotations validation, and
         // ApiExplorer, CORS, authorization attributes and formatter mappings are not used (cold start).
         services
@@ -63,6 +65,8 @@ public static class CustomersServiceSetup
                 mvc.Filters.Add(new ServiceFilterAttribute(typeof(OrganizationRateLimitFilter)) { IsReusable = true });
                 mvc.Filters.Add(new RequestValidationFilter());
                 mvc.Filters.Add(new ServiceFilterAttribute(typeof(IdempotencyKeyFilter)) { IsReusable = true });
+                // The caller and trace id of the request, for the audit event its change writes.
+                mvc.Filters.Add(new ServiceFilterAttribute(typeof(Audit.AuditScopeFilter)) { IsReusable = true });
                 // The contract's rules are checked by ContractJsonInputFormatter and RequestValidationFilter,
                 // which know which rule failed; MVC's own DataAnnotations pass would only repeat them.
                 mvc.ModelValidatorProviders.Clear();

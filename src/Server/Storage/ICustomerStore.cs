@@ -1,3 +1,5 @@
+using Customers.Server.Audit;
+
 namespace Customers.Server.Storage;
 
 /// <summary>
@@ -5,7 +7,9 @@ namespace Customers.Server.Storage;
 /// a customer of another organization does not exist for it.
 /// Implementations throw <see cref="RepositoryUnavailableException"/> when the database cannot be
 /// reached and <see cref="RepositoryTimeoutException"/> when it does not answer in time; they
-/// never leave a half-done change behind.
+/// never leave a half-done change behind. Every change writes its audit event (<see cref="AuditDraft"/>,
+/// with the caller of <see cref="AuditScope.Current"/>) in its own transaction; a replay, a refusal
+/// and a change that is not made write none.
 /// </summary>
 public interface ICustomerStore
 {
@@ -39,6 +43,19 @@ public interface ICustomerStore
     /// in one short statement; returns how many. Fewer than the batch means none is left.
     /// </summary>
     Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> of the organization's audit events after sequence <paramref name="after"/>, in sequence order.</summary>
+    Task<IReadOnlyList<AuditEntry>> ReadAuditEventsAsync(string orgId, long after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The organization's chain anchor and last event (<see cref="AuditChainEnds.Empty"/> before its first change).</summary>
+    Task<AuditChainEnds> ReadAuditChainEndsAsync(string orgId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes, in each organization, up to <paramref name="batchSize"/> of the oldest audit events
+    /// older than <paramref name="cutoff"/> and keeps the last one's hash as the chain's anchor;
+    /// returns how many went. None left when it returns 0.
+    /// </summary>
+    Task<int> PurgeAuditEventsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken);
 
     /// <summary>Throws as the other calls do when the repository cannot serve requests (readiness).</summary>
     Task PingAsync(CancellationToken cancellationToken);

@@ -39,6 +39,8 @@ public static class StorageServiceCollectionExtensions
             : provider.GetRequiredService<SqliteMigrator>());
         services.AddHostedService<StorageStartup>();
         services.AddHostedService<IdempotencyKeyPurge>();
+        services.Configure<Audit.AuditOptions>(configuration.GetSection(Audit.AuditOptions.Section));
+        services.AddHostedService<Audit.AuditPurge>();
         services.AddOptions<SqliteBackupOptions>().Bind(configuration.GetSection(SqliteBackupOptions.Section));
         services.AddSingleton<SqliteBackup>();
         services.AddHostedService(provider => provider.GetRequiredService<SqliteBackup>());

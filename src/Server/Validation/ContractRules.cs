@@ -31,7 +31,7 @@ public static class ContractRules
 
     /// <summary>The first rule that <paramref name="value"/> breaks, or null.</summary>
     /// <param name="name">The JSON or parameter name, as the contract spells it.</param>
-    /// <param name="where">"body", "path" or "header": body fields get specific codes, parameters INVALID_PARAMETER.</param>
+    /// <param name="where">"body", "path", "query" or "header": body fields get specific codes, parameters INVALID_PARAMETER.</param>
     public static RequestError? FirstBroken(ValidationAttribute[] rules, object? value, string name, string where)
     {
         foreach (var rule in rules)

@@ -12,7 +12,7 @@ namespace Customers.Server.Validation;
 /// <summary>
 /// The one place where a request that MVC bound is accepted or answered with an ErrorResponse:
 /// body errors from <see cref="ContractJsonInputFormatter"/>, a path value that is not a uuid, a
-/// body in another media type (415), and the contract's constraints on path parameters.
+/// body in another media type (415), and the contract's constraints on path, query and header parameters.
 /// It runs before [ApiController]'s own filters, which would answer without an ErrorResponse.
 /// </summary>
 public sealed class RequestValidationFilter : IActionFilter, IOrderedFilter
@@ -103,7 +103,7 @@ public sealed class RequestValidationFilter : IActionFilter, IOrderedFilter
             $"{key} is not valid{shown}.");
     }
 
-    /// <summary>What the contract checks on one path or header parameter of an action, worked out once per action.</summary>
+    /// <summary>What the contract checks on one path, query or header parameter of an action, worked out once per action.</summary>
     private sealed record ParameterCheck(string Name, bool IsUuid, System.ComponentModel.DataAnnotations.ValidationAttribute[] Rules, string ContractName, string Where)
     {
         public static ParameterCheck[] Of(ActionDescriptor action) => action.Parameters
@@ -111,7 +111,8 @@ public sealed class RequestValidationFilter : IActionFilter, IOrderedFilter
             .Where(p => p.BindingInfo?.BindingSource != BindingSource.Body)
             .Select(p =>
             {
-                var where = p.BindingInfo?.BindingSource == BindingSource.Header ? "header" : "path";
+                var source = p.BindingInfo?.BindingSource;
+                var where = source == BindingSource.Header ? "header" : source == BindingSource.Query ? "query" : "path";
                 var name = p.BindingInfo?.BinderModelName ?? p.Name;
                 return new ParameterCheck(p.Name, p.ParameterType == typeof(Guid), ContractRules.AttributesOf(p.ParameterInfo),
                     where == "header" ? name.ToLowerInvariant() : name, where);

@@ -77,14 +77,19 @@ public sealed class LocalIdentityProvider : IAsyncDisposable
 
     /// <summary>A token as the provider issues it (orgs: one org id or an array); every part can be spoiled for the negative tests.</summary>
     public string Token(string[]? roles = null, object? orgs = null, IdentityKey? key = null, string? audience = Audience, string? issuer = null,
-        DateTime? expires = null, bool withExpiry = true)
+        DateTime? expires = null, bool withExpiry = true, IReadOnlyDictionary<string, object>? claims = null)
     {
         var signing = key ?? Current(SecurityAlgorithms.RsaSha256);
         var until = expires ?? DateTime.UtcNow.AddMinutes(5);
-        var claims = new Dictionary<string, object> { ["sub"] = "tester", ["roles"] = roles ?? ["API_KEY"] };
+        var payload = new Dictionary<string, object> { ["sub"] = "tester", ["roles"] = roles ?? ["API_KEY"] };
+        foreach (var (name, value) in claims ?? new Dictionary<string, object>())
+        {
+            payload[name] = value;
+        }
+
         if (orgs is not null)
         {
-            claims["orgs"] = orgs;
+            payload["orgs"] = orgs;
         }
 
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
@@ -95,7 +100,7 @@ public sealed class LocalIdentityProvider : IAsyncDisposable
             NotBefore = until.AddMinutes(-10),
             Expires = withExpiry ? until : null,
             SigningCredentials = signing.Credentials,
-            Claims = claims,
+            Claims = payload,
         });
     }
 

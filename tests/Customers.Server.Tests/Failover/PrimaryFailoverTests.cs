@@ -27,7 +27,8 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output)
         PostgresRequirement.SkipIfUnavailable();
         await using var shape = await FailoverShape.StartAsync();
         using var client = shape.Service.CreateClient();
-        var load = new FailoverLoad(client, await CustomersAsync(client, 4));
+        var customers = await CustomersAsync(client, 4);
+        var load = new FailoverLoad(client, customers);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(stop.Token);
 
@@ -56,6 +57,16 @@ public sealed class PrimaryFailoverTests(ITestOutputHelper output)
         Assert.Equal(stored.Count, stored.Distinct().Count());
         Assert.Contains(load.Readiness, r => r.At > killedAt && r.At < promotedAt && r.Status == HttpStatusCode.ServiceUnavailable);
         Assert.Equal(HttpStatusCode.OK, load.Readiness.Last().Status);
+
+        // The audit trail crossed over with the data: every credential on the new primary has exactly one
+        // event (so every acknowledged one does), none is without its credential, and the chain verifies.
+        var credentials = await Writers.ListAllAsync(client, customers);
+        var events = (await Audit.AuditTrail.AllAsync(client)).Where(e => e.GetProperty("operation").GetString() == "createCredential")
+            .Select(e => e.GetProperty("credential_id").GetGuid()).ToList();
+        var verified = (await Audit.AuditTrail.VerifyAsync(client)).GetProperty("verified").GetBoolean();
+        Figures.Report(output, "failover, primary killed, audit trail", $"{events.Count} createCredential events for {credentials.Count} credentials on the new primary, chain verified: {verified}");
+        Assert.Equal(credentials.Keys.Order(), events.Order());
+        Assert.True(verified, "The audit chain does not verify on the promoted standby.");
 
         // Uniqueness crossed over too: the last username acknowledged before the kill is still taken.
         var lastBeforeKill = answers.Where(a => a.Status == HttpStatusCode.Created && a.Received < killedAt).MaxBy(a => a.Received)!;

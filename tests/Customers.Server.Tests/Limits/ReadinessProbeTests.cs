@@ -67,6 +67,15 @@ public sealed class ReadinessProbeTests
         public Task<bool> EraseCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
             real.EraseCustomerAsync(orgId, customerId, cancellationToken);
 
+        public Task<IReadOnlyList<Customers.Server.Audit.AuditEntry>> ReadAuditEventsAsync(string orgId, long after, int limit, CancellationToken cancellationToken) =>
+            real.ReadAuditEventsAsync(orgId, after, limit, cancellationToken);
+
+        public Task<Customers.Server.Audit.AuditChainEnds> ReadAuditChainEndsAsync(string orgId, CancellationToken cancellationToken) =>
+            real.ReadAuditChainEndsAsync(orgId, cancellationToken);
+
+        public Task<int> PurgeAuditEventsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
+            real.PurgeAuditEventsAsync(cutoff, batchSize, cancellationToken);
+
         public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) =>
             real.PurgeExpiredKeysAsync(batchSize, cancellationToken);
     }

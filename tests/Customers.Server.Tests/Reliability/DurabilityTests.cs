@@ -58,6 +58,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         List<Guid> customers = [];
         Writers writers;
         Dictionary<Guid, (Guid Customer, string Username)> stored = [];
+        (List<Guid> Credentials, bool Verified) audit = ([], false);
         settings[ServiceProcess.UnlimitedCredentials.Key] = ServiceProcess.UnlimitedCredentials.Value;
         await using (var service = await ServiceProcess.StartAsync(data, settings))
         {
@@ -88,6 +89,8 @@ public sealed class DurabilityTests(ITestOutputHelper output)
                 stop.Cancel();
                 await load;
                 stored = await EventuallyListAllAsync(service, customers);
+                using var auditor = service.CreateClient();
+                audit = await AuditedCredentialsAsync(auditor);
             }
         }
 
@@ -96,6 +99,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             await using var restarted = await ServiceProcess.StartAsync(data, settings);
             using var check = restarted.CreateClient();
             stored = await Writers.ListAllAsync(check, customers);
+            audit = await AuditedCredentialsAsync(check);
         }
 
         var missing = writers.Acknowledged.Where(a => !stored.TryGetValue(a.Key, out var row) || row != a.Value).ToList();
@@ -104,12 +108,25 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             $"{writers.Acknowledged.Count - missing.Count} found after restart, {stored.Count} rows in all " +
             $"({stored.Count - writers.Acknowledged.Count} committed but never acknowledged), {writers.Taken} creates of a shared username refused as taken, " +
             $"{usernames.Count - usernames.Distinct().Count()} duplicates");
+        Figures.Report(output, $"{nameof(DurabilityTests)} ({provider}, audit trail)", $"{audit.Credentials.Count} createCredential events for {stored.Count} stored credentials, " +
+            $"{writers.Acknowledged.Keys.Count(audit.Credentials.Contains)} of {writers.Acknowledged.Count} acknowledged creates with their event, chain verified: {audit.Verified}");
         Assert.Empty(missing);
         Assert.Equal(usernames.Count, usernames.Distinct().Count());
+        // The event commits with its change: every credential there (acknowledged or not) has exactly one, and no event lacks its credential.
+        Assert.Equal(stored.Keys.Order(), audit.Credentials.Order());
+        Assert.True(audit.Verified, "The audit chain does not verify after the crash.");
         if (crashDatabase is null)
         {
             Assert.Equal(0, writers.Failed); // while the database was down, 503s are the right answer
         }
+    }
+
+    private static async Task<(List<Guid> Credentials, bool Verified)> AuditedCredentialsAsync(HttpClient client)
+    {
+        var events = await Audit.AuditTrail.AllAsync(client);
+        var verification = await Audit.AuditTrail.VerifyAsync(client);
+        return (events.Where(e => e.GetProperty("operation").GetString() == "createCredential").Select(e => e.GetProperty("credential_id").GetGuid()).ToList(),
+            verification.GetProperty("verified").GetBoolean());
     }
 
     // The service answers 503 until PostgreSQL has replayed its WAL and takes connections again.

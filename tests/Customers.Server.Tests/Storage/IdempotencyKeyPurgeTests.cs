@@ -111,6 +111,13 @@ public sealed class IdempotencyKeyPurgeTests
 
         public Task<bool> EraseCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<IReadOnlyList<Customers.Server.Audit.AuditEntry>> ReadAuditEventsAsync(string orgId, long after, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<Customers.Server.Audit.AuditChainEnds> ReadAuditChainEndsAsync(string orgId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        // Nothing to purge: the audit purge runs in the same host as the key purge under test.
+        public Task<int> PurgeAuditEventsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) => Task.FromResult(0);
+
         public Task PingAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 

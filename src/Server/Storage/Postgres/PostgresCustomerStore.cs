@@ -1,3 +1,4 @@
+using Customers.Server.Audit;
 using Customers.Server.Limits;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -12,6 +13,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
     public Task<CreateCustomerResult> CreateCustomerAsync(string orgId, string? externalId, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         var customer = new CustomerRecord(Guid.CreateVersion7(), externalId, Now());
+        var audit = AuditDraft.For(orgId, AuditOperations.CreateCustomer, customer.Id, idempotencyKey: key?.Value);
         return database.RunAsync(orgId, async (connection, token) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(token);
@@ -40,6 +42,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
                 "INSERT INTO customers (org_id, id, external_id, created_at) VALUES (@org, @id, @external, @at);",
                 ("org", orgId), ("id", customer.Id), ("external", externalId), ("at", customer.CreatedAt));
             await insert.ExecuteNonQueryAsync(token);
+            await PostgresAuditLog.AppendAsync(connection, transaction, audit, clock, token);
             await transaction.CommitAsync(token);
             return new CreateCustomerResult(CreateOutcome.Created, customer);
         }, cancellationToken);
@@ -59,6 +62,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
     public Task<CreateCredentialResult> CreateCredentialAsync(string orgId, Guid customerId, string username, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         var credential = new CredentialRecord(Guid.CreateVersion7(), username, Now());
+        var audit = AuditDraft.For(orgId, AuditOperations.CreateCredential, customerId, credential.Id, key?.Value);
         return database.RunAsync(orgId, async (connection, token) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(token);
@@ -108,6 +112,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
                 }
             }
 
+            await PostgresAuditLog.AppendAsync(connection, transaction, audit, clock, token);
             await transaction.CommitAsync(token);
             return new CreateCredentialResult(CreateOutcome.Created, credential);
         }, cancellationToken);
@@ -138,23 +143,33 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
             return credentials;
         }, cancellationToken);
 
-    public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) =>
-        database.RunAsync(orgId, async (connection, token) =>
+    public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken)
+    {
+        var audit = AuditDraft.For(orgId, AuditOperations.DeleteCredential, customerId, credentialId);
+        return database.RunAsync(orgId, async (connection, token) =>
         {
-            await using var delete = Command(connection, null, "DELETE FROM credentials WHERE org_id = @org AND customer_id = @customer AND id = @id;",
+            // A transaction now, for the event: the deletion and its event commit together.
+            await using var transaction = await connection.BeginTransactionAsync(token);
+            await using var delete = Command(connection, transaction, "DELETE FROM credentials WHERE org_id = @org AND customer_id = @customer AND id = @id;",
                 ("org", orgId), ("customer", customerId), ("id", credentialId));
             if (await delete.ExecuteNonQueryAsync(token) == 1)
             {
+                await PostgresAuditLog.AppendAsync(connection, transaction, audit, clock, token);
+                await transaction.CommitAsync(token);
                 return DeleteCredentialOutcome.Deleted;
             }
 
-            await using var exists = Command(connection, null, "SELECT 1 FROM customers WHERE org_id = @org AND id = @customer;",
+            await using var exists = Command(connection, transaction, "SELECT 1 FROM customers WHERE org_id = @org AND id = @customer;",
                 ("org", orgId), ("customer", customerId));
             return await exists.ExecuteScalarAsync(token) is null ? DeleteCredentialOutcome.CustomerNotFound : DeleteCredentialOutcome.CredentialNotFound;
         }, cancellationToken);
+    }
 
-    public Task<bool> EraseCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
-        database.RunAsync(orgId, async (connection, token) =>
+    public Task<bool> EraseCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken)
+    {
+        // Ids only: the event outlives the customer, and the erasure never has to rewrite the trail.
+        var audit = AuditDraft.For(orgId, AuditOperations.EraseCustomer, customerId);
+        return database.RunAsync(orgId, async (connection, token) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(token);
             // The customer's row is locked first, as a credential being added to it locks it: that
@@ -180,9 +195,11 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
                 """,
                 ("org", orgId), ("customer", customerId), ("erased", IdempotencyKey.ErasedCustomer));
             await rest.ExecuteNonQueryAsync(token);
+            await PostgresAuditLog.AppendAsync(connection, transaction, audit, clock, token);
             await transaction.CommitAsync(token);
             return true;
         }, cancellationToken);
+    }
 
     public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) =>
         database.RunAsync(null, async (connection, token) =>
@@ -195,6 +212,17 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
                 ("cutoff", clock.GetUtcNow() - IdempotencyKey.Lifetime), ("batch", batchSize));
             return await purge.ExecuteNonQueryAsync(token);
         }, cancellationToken);
+
+    // From the primary, as writes are: a standby shows the same order, but a reader that moved
+    // between servers could see a page again.
+    public Task<IReadOnlyList<AuditEntry>> ReadAuditEventsAsync(string orgId, long after, int limit, CancellationToken cancellationToken) =>
+        database.RunAsync(orgId, (connection, token) => PostgresAuditLog.ReadAsync(connection, orgId, after, limit, token), cancellationToken);
+
+    public Task<AuditChainEnds> ReadAuditChainEndsAsync(string orgId, CancellationToken cancellationToken) =>
+        database.RunAsync(orgId, (connection, token) => PostgresAuditLog.EndsAsync(connection, orgId, token), cancellationToken);
+
+    public Task<int> PurgeAuditEventsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
+        database.RunAsync(null, (connection, token) => PostgresAuditLog.PurgeAsync(connection, cutoff, batchSize, token), cancellationToken);
 
     /// <summary>Ready means a primary that takes writes, with the schema: a standby, a read-only server or none at all is unready.</summary>
     public Task PingAsync(CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using Customers.Server.Audit;
 using Customers.Server.Limits;
 using Microsoft.Extensions.Options;
 using Microsoft.Data.Sqlite;
@@ -14,6 +15,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
     public Task<CreateCustomerResult> CreateCustomerAsync(string orgId, string? externalId, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         var customer = new CustomerRecord(Guid.CreateVersion7(), externalId, Now());
+        var audit = AuditDraft.For(orgId, AuditOperations.CreateCustomer, customer.Id, idempotencyKey: key?.Value);
         return database.WriteAsync(orgId, write =>
         {
             var earlier = ClaimKey(write, orgId, key, customer.Id, customer.CreatedAt, replaysErased: true);
@@ -39,6 +41,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
             write.Command("INSERT INTO customers (org_id, id, external_id, created_at) VALUES ($org, $id, $external, $at);",
                 ("$org", orgId), ("$id", customer.Id.ToString()), ("$external", externalId), ("$at", ToMicroseconds(customer.CreatedAt)))
                 .ExecuteNonQuery();
+            SqliteAuditLog.Append(write, audit, clock);
             write.Commit();
             return new CreateCustomerResult(CreateOutcome.Created, customer);
         }, cancellationToken);
@@ -59,6 +62,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
     {
         var credential = new CredentialRecord(Guid.CreateVersion7(), username, Now());
         var usernameKey = UsernameKey.From(username); // Before the writer's turn: every write waits for the one in front.
+        var audit = AuditDraft.For(orgId, AuditOperations.CreateCredential, customerId, credential.Id, key?.Value);
         return database.WriteAsync(orgId, write =>
         {
             var earlier = ClaimKey(write, orgId, key, credential.Id, credential.CreatedAt);
@@ -96,6 +100,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
                 return new CreateCredentialResult(CreateOutcome.UsernameTaken);
             }
 
+            SqliteAuditLog.Append(write, audit, clock);
             write.Commit();
             return new CreateCredentialResult(CreateOutcome.Created, credential);
         }, cancellationToken);
@@ -127,13 +132,16 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
             return credentials;
         });
 
-    public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken) =>
-        database.WriteAsync(orgId, write =>
+    public Task<DeleteCredentialOutcome> DeleteCredentialAsync(string orgId, Guid customerId, Guid credentialId, CancellationToken cancellationToken)
+    {
+        var audit = AuditDraft.For(orgId, AuditOperations.DeleteCredential, customerId, credentialId);
+        return database.WriteAsync(orgId, write =>
         {
             var delete = write.Command("DELETE FROM credentials WHERE org_id = $org AND customer_id = $customer AND id = $id;",
                 ("$org", orgId), ("$customer", customerId.ToString()), ("$id", credentialId.ToString()));
             if (delete.ExecuteNonQuery() == 1)
             {
+                SqliteAuditLog.Append(write, audit, clock);
                 write.CommitRemoval();
                 return DeleteCredentialOutcome.Deleted;
             }
@@ -144,9 +152,13 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
                 ? DeleteCredentialOutcome.CustomerNotFound
                 : DeleteCredentialOutcome.CredentialNotFound;
         }, cancellationToken);
+    }
 
-    public Task<bool> EraseCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken) =>
-        database.WriteAsync(orgId, write =>
+    public Task<bool> EraseCustomerAsync(string orgId, Guid customerId, CancellationToken cancellationToken)
+    {
+        // Ids only: the event outlives the customer, and the erasure never has to rewrite the trail.
+        var audit = AuditDraft.For(orgId, AuditOperations.EraseCustomer, customerId);
+        return database.WriteAsync(orgId, write =>
         {
             (string, object?) org = ("$org", orgId), customer = ("$customer", customerId.ToString());
             if (write.Command("SELECT 1 FROM customers WHERE org_id = $org AND id = $customer;", org, customer).ExecuteScalar() is null)
@@ -165,9 +177,11 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
             write.Command("DELETE FROM credentials WHERE org_id = $org AND customer_id = $customer;", org, customer).ExecuteNonQuery();
             write.Command("DELETE FROM customers WHERE org_id = $org AND id = $customer;", org, customer).ExecuteNonQuery();
             write.Command("UPDATE organization_usage SET customers = customers - 1 WHERE org_id = $org;", org).ExecuteNonQuery();
+            SqliteAuditLog.Append(write, audit, clock);
             write.CommitRemoval();
             return true;
         }, cancellationToken);
+    }
 
     public Task<int> PurgeExpiredKeysAsync(int batchSize, CancellationToken cancellationToken) =>
         database.WriteAsync(null, write =>
@@ -179,6 +193,20 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
                 """,
                 ("$cutoff", ToMicroseconds(clock.GetUtcNow() - IdempotencyKey.Lifetime)), ("$batch", batchSize));
             var purged = purge.ExecuteNonQuery();
+            write.Commit();
+            return purged;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<AuditEntry>> ReadAuditEventsAsync(string orgId, long after, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync(session => SqliteAuditLog.Read(session, orgId, after, limit));
+
+    public Task<AuditChainEnds> ReadAuditChainEndsAsync(string orgId, CancellationToken cancellationToken) =>
+        database.ReadAsync(session => SqliteAuditLog.Ends(session, orgId));
+
+    public Task<int> PurgeAuditEventsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
+        database.WriteAsync(null, write =>
+        {
+            var purged = SqliteAuditLog.Purge(write, cutoff, batchSize);
             write.Commit();
             return purged;
         }, cancellationToken);
@@ -226,7 +254,7 @@ public sealed class SqliteCustomerStore(SqliteDatabase database, TimeProvider cl
     // Stored to the microsecond, the precision PostgreSQL keeps too.
     private DateTimeOffset Now() => FromMicroseconds(ToMicroseconds(clock.GetUtcNow()));
 
-    private static long ToMicroseconds(DateTimeOffset value) => (value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+    internal static long ToMicroseconds(DateTimeOffset value) => (value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
-    private static DateTimeOffset FromMicroseconds(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10);
+    internal static DateTimeOffset FromMicroseconds(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10);
 }
