@@ -209,6 +209,87 @@ public class CustomerCredentialsClient
         }
     }
 
+    /// <summary>
+    /// The organization's audit events, oldest first: page after page, following the service's
+    /// cursor until it has none, so every event is seen exactly once. Each page is one call (with
+    /// its own retries and timeout); stop enumerating to stop reading.
+    /// </summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="after">Start after this cursor (a <see cref="AuditEventPage.Next"/>, or an event's sequence), or null for the oldest event kept.</param>
+    /// <param name="options">Each page's timeout or extra headers; all optional.</param>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <returns>The events, oldest first.</returns>
+    /// <exception cref="CustomerCredentialsException">For example 403 when the caller's roles may not read the trail.</exception>
+    public virtual async IAsyncEnumerable<AuditEvent> ListAuditEventsAsync(string orgId, string? after = null, CustomerCredentialsRequestOptions? options = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var cursor = after;
+        do
+        {
+            var page = (await ListAuditEventsWithResponseAsync(orgId, cursor, null, options, cancellationToken).ConfigureAwait(false)).Value;
+            foreach (var auditEvent in page.Events)
+            {
+                yield return auditEvent;
+            }
+
+            cursor = page.Next;
+        }
+        while (cursor is not null);
+    }
+
+    /// <summary>One page of the organization's audit events, oldest first, with the response's metadata.</summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="after">Start after this cursor, or null for the oldest event kept.</param>
+    /// <param name="limit">The most events on the page, 1 to 100, or null for the service's most.</param>
+    /// <param name="options">This call's timeout or extra headers; all optional.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page (its <see cref="AuditEventPage.Next"/> is null at the end) and the response's metadata.</returns>
+    public virtual async Task<CustomerCredentialsResponse<AuditEventPage>> ListAuditEventsWithResponseAsync(string orgId, string? after = null, int? limit = null,
+        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        using var call = ClientCall.Start(ContractOperations.ListAuditEvents, orgId, null, options, cancellationToken);
+        try
+        {
+            var response = ResponseReader.Read(await _api.ListAuditEvents(orgId, after, limit?.ToString(System.Globalization.CultureInfo.InvariantCulture), call.Token).ConfigureAwait(false),
+                call.Operation, null, call.Token);
+            call.Succeeded();
+            return response;
+        }
+        catch (Exception exception) when (call.Failed(exception) is var failure && failure != exception)
+        {
+            throw failure; // The call's own timeout; any other failure goes on as it was thrown, with its stack.
+        }
+    }
+
+    /// <summary>Has the service recompute the organization's audit hash chain.</summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="options">This call's timeout or extra headers; all optional.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the chain holds, how many events were checked, and the first that breaks it.</returns>
+    public virtual async Task<AuditVerification> VerifyAuditTrailAsync(string orgId, CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        (await VerifyAuditTrailWithResponseAsync(orgId, options, cancellationToken).ConfigureAwait(false)).Value;
+
+    /// <summary>As <see cref="VerifyAuditTrailAsync"/>, with the response's status and trace id.</summary>
+    /// <param name="orgId">The organization, for example <c>telco</c>.</param>
+    /// <param name="options">This call's timeout or extra headers; all optional.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The verification and the response's metadata.</returns>
+    public virtual async Task<CustomerCredentialsResponse<AuditVerification>> VerifyAuditTrailWithResponseAsync(string orgId,
+        CustomerCredentialsRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        using var call = ClientCall.Start(ContractOperations.VerifyAuditTrail, orgId, null, options, cancellationToken);
+        try
+        {
+            var response = ResponseReader.Read(await _api.VerifyAuditTrail(orgId, call.Token).ConfigureAwait(false), call.Operation, null, call.Token);
+            call.Succeeded();
+            return response;
+        }
+        catch (Exception exception) when (call.Failed(exception) is var failure && failure != exception)
+        {
+            throw failure; // The call's own timeout; any other failure goes on as it was thrown, with its stack.
+        }
+    }
+
     /// <summary>Returns a customer.</summary>
     /// <param name="orgId">The organization, for example <c>telco</c>.</param>
     /// <param name="customerId">The customer to read.</param>

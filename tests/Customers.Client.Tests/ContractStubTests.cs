@@ -31,6 +31,9 @@ public sealed class ContractStubTests : IDisposable
             await client.EraseCustomerAsync(FakeService.Org, FakeService.CustomerId);
             return null;
         },
+        // One page: the stub answers the same page whatever the cursor, so following `next` would not end.
+        ["listAuditEvents"] = async client => (await client.ListAuditEventsWithResponseAsync(FakeService.Org)).Value,
+        ["verifyAuditTrail"] = async client => await client.VerifyAuditTrailAsync(FakeService.Org),
     };
 
     private readonly FakeService _fake = new();
