@@ -18,7 +18,7 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
     /// roles, the request's rules. Either the answer that refuses the request, or the request to apply.
     /// A fault that fires "after the checks" fires between this and <see cref="Apply"/>.
     /// </summary>
-    public (FakeAnswer? Refused, FakeAdmitted? Admitted) Admit(string method, string path, IReadOnlyDictionary<string, string> headers, string? body)
+    public (FakeAnswer? Refused, FakeAdmitted? Admitted) Admit(string method, string path, IReadOnlyDictionary<string, string> query, IReadOnlyDictionary<string, string> headers, string? body)
     {
         try
         {
@@ -39,8 +39,10 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
                 throw new FakeError(ContractErrors.UnsupportedMediaType, "header.content-type", "The request body must be sent with Content-Type application/json.");
             }
 
-            CheckRoles(headers, operation.Id);
-            return (null, new FakeAdmitted(operation, FakeRequest.Read(operation, values!, headers, body)));
+            var roles = CheckRoles(headers, operation.Id);
+            // The fake names the caller by its granted roles only (no token subject, no gateway caller).
+            var actor = new AuditActor { Subject = null, Client = null, Roles = roles };
+            return (null, new FakeAdmitted(operation, FakeRequest.Read(operation, values!, query, headers, body), actor));
         }
         catch (FakeError error)
         {
@@ -59,12 +61,14 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
             {
                 return operation switch
                 {
-                    _ when operation == ContractOperations.CreateCustomer => Idempotent(request, now, () => CreateCustomer(request, now), replaysErased: true),
+                    _ when operation == ContractOperations.CreateCustomer => Idempotent(request, now, () => CreateCustomer(admitted, now), replaysErased: true),
                     _ when operation == ContractOperations.GetCustomer => GetCustomer(request),
-                    _ when operation == ContractOperations.CreateCredential => CreateCredential(request, now),
+                    _ when operation == ContractOperations.CreateCredential => CreateCredential(admitted, now),
                     _ when operation == ContractOperations.ListCredentials => ListCredentials(request),
-                    _ when operation == ContractOperations.DeleteCredential => DeleteCredential(request),
-                    _ when operation == ContractOperations.EraseCustomer => EraseCustomer(request),
+                    _ when operation == ContractOperations.DeleteCredential => DeleteCredential(admitted, now),
+                    _ when operation == ContractOperations.EraseCustomer => EraseCustomer(admitted, now),
+                    _ when operation == ContractOperations.ListAuditEvents => ListAuditEvents(request),
+                    _ when operation == ContractOperations.VerifyAuditTrail => VerifyAuditTrail(request),
                     _ => throw new FakeError(ContractErrors.InternalError, "server", $"The fake does not implement {operation.Id} yet."),
                 };
             }
@@ -79,12 +83,12 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
         headers.TryGetValue("content-type", out var value)
         && value.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
-    private void CheckRoles(IReadOnlyDictionary<string, string> headers, string operationId)
+    /// <summary>The caller's roles that are granted the operation, sorted (the audit event's actor), or the refusal.</summary>
+    private List<string> CheckRoles(IReadOnlyDictionary<string, string> headers, string operationId)
     {
         if (options.AccessTokenRoles is not null || options.JwtMode)
         {
-            CheckToken(headers, operationId, options.AccessTokenRoles ?? issuedTokenRoles);
-            return;
+            return CheckToken(headers, operationId, options.AccessTokenRoles ?? issuedTokenRoles);
         }
 
         var roles = headers.TryGetValue(ContractHeaders.Roles, out var value)
@@ -99,11 +103,15 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
         {
             throw new FakeError(ContractErrors.RoleNotPermitted, "header." + ContractHeaders.Roles, $"None of the roles [{string.Join(", ", roles)}] is granted {operationId}.");
         }
+
+        return Granted(roles);
     }
+
+    private List<string> Granted(IEnumerable<string> roles) => roles.Where(options.PermittedRoles.Contains).Distinct().Order(StringComparer.Ordinal).ToList();
 
     // As the service in JWT mode: no Bearer token is 401 MISSING_TOKEN, a refused one 401
     // INVALID_TOKEN, and the token's roles (not x-auth-roles) must be granted the operation.
-    private void CheckToken(IReadOnlyDictionary<string, string> headers, string operationId, Func<string, IReadOnlyCollection<string>?> rolesOf)
+    private List<string> CheckToken(IReadOnlyDictionary<string, string> headers, string operationId, Func<string, IReadOnlyCollection<string>?> rolesOf)
     {
         if (!headers.TryGetValue("authorization", out var authorization) || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             || authorization[7..].Trim() is not { Length: > 0 } token)
@@ -116,6 +124,8 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
         {
             throw new FakeError(ContractErrors.RoleNotPermitted, "header.authorization", $"None of the token's roles [{string.Join(", ", roles)}] is granted {operationId}.");
         }
+
+        return Granted(roles);
     }
 
     private FakeAnswer Idempotent(FakeRequest request, DateTimeOffset now, Func<FakeAnswer> create, bool replaysErased = false)
@@ -138,8 +148,9 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
         return answer;
     }
 
-    private FakeAnswer CreateCustomer(FakeRequest request, DateTimeOffset now)
+    private FakeAnswer CreateCustomer(FakeAdmitted admitted, DateTimeOffset now)
     {
+        var request = admitted.Request;
         if (state.CustomerCount(request.Org) >= options.MaxCustomersPerOrganization)
         {
             throw new FakeError(ContractErrors.CustomerLimitReached, "path." + ContractTenancy.Parameter,
@@ -147,6 +158,7 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
         }
 
         var customer = state.AddCustomer(request.Org, request.Text("external_id"), now);
+        state.Record(request.Org, admitted, customer.Id, null, now);
         return FakeAnswer.Json(201, new CustomerCreated { Id = customer.Id }, FakeJsonContext.Default.CustomerCreated);
     }
 
@@ -156,8 +168,9 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
         return FakeAnswer.Json(200, new Customer { Id = customer.Id, ExternalId = customer.ExternalId, CreatedAt = customer.CreatedAt }, FakeJsonContext.Default.Customer);
     }
 
-    private FakeAnswer CreateCredential(FakeRequest request, DateTimeOffset now)
+    private FakeAnswer CreateCredential(FakeAdmitted admitted, DateTimeOffset now)
     {
+        var request = admitted.Request;
         var customer = ExistingCustomer(request);
         var username = request.Text("username")!;
         return Idempotent(request, now, () =>
@@ -175,6 +188,7 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
 
             var credential = new FakeCredential(Guid.CreateVersion7(now), username, now);
             customer.Credentials.Add(credential);
+            state.Record(request.Org, admitted, customer.Id, credential.Id, now);
             return FakeAnswer.Json(201, new CredentialCreated { Id = credential.Id, Username = credential.Username, CreatedAt = credential.CreatedAt }, FakeJsonContext.Default.CredentialCreated);
         });
     }
@@ -189,8 +203,9 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
         return FakeAnswer.Json(200, list, FakeJsonContext.Default.CredentialList);
     }
 
-    private FakeAnswer DeleteCredential(FakeRequest request)
+    private FakeAnswer DeleteCredential(FakeAdmitted admitted, DateTimeOffset now)
     {
+        var request = admitted.Request;
         var customer = ExistingCustomer(request);
         var credentialId = request.Uuid("credential_id");
         if (customer.Credentials.RemoveAll(c => c.Id == credentialId) == 0)
@@ -198,15 +213,31 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
             throw new FakeError(ContractErrors.CredentialNotFound, "path.credential_id", $"Credential {credentialId} does not exist for customer {customer.Id}.");
         }
 
+        state.Record(request.Org, admitted, customer.Id, credentialId, now);
         return new FakeAnswer(204, null, null);
     }
 
-    private FakeAnswer EraseCustomer(FakeRequest request)
+    private FakeAnswer EraseCustomer(FakeAdmitted admitted, DateTimeOffset now)
     {
-        var customer = ExistingCustomer(request);
-        state.EraseCustomer(request.Org, customer.Id);
+        var customer = ExistingCustomer(admitted.Request);
+        state.EraseCustomer(admitted.Request.Org, customer.Id);
+        state.Record(admitted.Request.Org, admitted, customer.Id, null, now);
         return new FakeAnswer(204, null, null);
     }
+
+    private FakeAnswer ListAuditEvents(FakeRequest request)
+    {
+        var after = request.Query("after") is { } cursor ? long.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var limit = request.Query("limit") is { } most ? int.Parse(most, System.Globalization.CultureInfo.InvariantCulture) : 100;
+        var events = state.AuditEvents(request.Org).Where(e => e.Sequence > after).ToList();
+        var page = events.Take(limit).ToList();
+        var next = events.Count > limit ? page[^1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return FakeAnswer.Json(200, new AuditEventPage { Events = page, Next = next }, FakeJsonContext.Default.AuditEventPage);
+    }
+
+    // The fake keeps no chain that can break: it says how many events it holds.
+    private FakeAnswer VerifyAuditTrail(FakeRequest request) => FakeAnswer.Json(200,
+        new AuditVerification { Verified = true, EventsChecked = state.AuditEvents(request.Org).Count, FirstBroken = null }, FakeJsonContext.Default.AuditVerification);
 
     private FakeCustomer ExistingCustomer(FakeRequest request)
     {
@@ -216,8 +247,8 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
     }
 }
 
-/// <summary>A request that passed the checks, with its operation.</summary>
-internal sealed record FakeAdmitted(OperationRule Operation, FakeRequest Request);
+/// <summary>A request that passed the checks, with its operation and who sent it (as an audit event names it).</summary>
+internal sealed record FakeAdmitted(OperationRule Operation, FakeRequest Request, AuditActor Actor);
 
 /// <summary>What the fake answers: a status, a JSON body or none, and the Allow header of a 405.</summary>
 internal sealed record FakeAnswer(int Status, string? Body, string? Allow)

@@ -217,7 +217,7 @@ public sealed class FakeCustomersService : IDisposable
         FakeAdmitted? admitted = null;
         if (fault is null)
         {
-            var (refused, passed) = api.Admit(method, request.AbsolutePath, headers, request.Body);
+            var (refused, passed) = api.Admit(method, request.AbsolutePath, Query(request), headers, request.Body);
             if (refused is not null)
             {
                 return ToMessage(refused, headers);
@@ -232,7 +232,7 @@ public sealed class FakeCustomersService : IDisposable
             await Task.Delay(fault.Delay + fault.Jitter * NextDouble()).ConfigureAwait(false);
         }
 
-        FakeAnswer Applied() => admitted is not null ? api.Apply(admitted) : api.Admit(method, request.AbsolutePath, headers, request.Body) switch
+        FakeAnswer Applied() => admitted is not null ? api.Apply(admitted) : api.Admit(method, request.AbsolutePath, Query(request), headers, request.Body) switch
         {
             { Refused: { } refused } => refused,
             { Admitted: { } late } => api.Apply(late),
@@ -319,6 +319,9 @@ public sealed class FakeCustomersService : IDisposable
 
     private static Dictionary<string, string> Headers(IRequestMessage request) => (request.Headers ?? new Dictionary<string, WireMockList<string>>())
         .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value), StringComparer.Ordinal);
+
+    private static Dictionary<string, string> Query(IRequestMessage request) => (request.Query ?? new Dictionary<string, WireMockList<string>>())
+        .ToDictionary(q => q.Key, q => q.Value.FirstOrDefault() ?? "", StringComparer.Ordinal);
 
     private static string? OperationOf(IRequestMessage request) => ContractOperations.All
         .FirstOrDefault(o => o.Method == request.Method.ToUpperInvariant() && FakeRoute.Match(o.PathTemplate, request.AbsolutePath) is not null)?.Id;

@@ -10,5 +10,7 @@ namespace Customers.Client.Testing;
 [JsonSerializable(typeof(CredentialCreated))]
 [JsonSerializable(typeof(CredentialList))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(AuditEventPage))]
+[JsonSerializable(typeof(AuditVerification))]
 [JsonSerializable(typeof(Dictionary<string, string?>))] // the canonical body of an idempotency fingerprint
 internal sealed partial class FakeJsonContext : JsonSerializerContext;

@@ -18,10 +18,12 @@ internal sealed class FakeRequest
 
     private readonly Dictionary<string, string> _path;
     private readonly Dictionary<string, string?> _fields;
+    private readonly IReadOnlyDictionary<string, string> _query;
 
-    private FakeRequest(Dictionary<string, string> path, Dictionary<string, string?> fields, string? idempotencyKey, string fingerprint)
+    private FakeRequest(Dictionary<string, string> path, IReadOnlyDictionary<string, string> query, Dictionary<string, string?> fields, string? idempotencyKey, string fingerprint)
     {
         _path = path;
+        _query = query;
         _fields = fields;
         IdempotencyKey = idempotencyKey;
         Fingerprint = fingerprint;
@@ -38,7 +40,10 @@ internal sealed class FakeRequest
 
     public string? Text(string field) => _fields.GetValueOrDefault(field);
 
-    public static FakeRequest Read(OperationRule operation, Dictionary<string, string> path, IReadOnlyDictionary<string, string> headers, string? body)
+    /// <summary>A query parameter as sent (it passed its rules), or null.</summary>
+    public string? Query(string name) => _query.GetValueOrDefault(name);
+
+    public static FakeRequest Read(OperationRule operation, Dictionary<string, string> path, IReadOnlyDictionary<string, string> query, IReadOnlyDictionary<string, string> headers, string? body)
     {
         foreach (var parameter in operation.Parameters.Where(p => p is { In: "path", Format: "uuid" }))
         {
@@ -53,7 +58,12 @@ internal sealed class FakeRequest
         foreach (var parameter in operation.Parameters.Where(p => p is not { In: "path", Format: "uuid" }))
         {
             var name = parameter.In == "header" ? parameter.Name.ToLowerInvariant() : parameter.Name;
-            var value = parameter.In == "path" ? path[name] : headers.GetValueOrDefault(name);
+            var value = parameter.In switch
+            {
+                "path" => path[name],
+                "query" => query.GetValueOrDefault(name),
+                _ => headers.GetValueOrDefault(name),
+            };
             if (value is null)
             {
                 if (parameter.Required)
@@ -87,7 +97,7 @@ internal sealed class FakeRequest
             fingerprint.Append("|body=").Append(JsonSerializer.Serialize(operation.Body.Fields.ToDictionary(f => f.Name, f => fields.GetValueOrDefault(f.Name)), FakeJsonContext.Default.DictionaryStringString));
         }
 
-        return new FakeRequest(path, fields, idempotencyKey, fingerprint.ToString());
+        return new FakeRequest(path, query, fields, idempotencyKey, fingerprint.ToString());
     }
 
     private static Dictionary<string, string?> Fields(BodyRule schema, string? body)

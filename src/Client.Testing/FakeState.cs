@@ -1,3 +1,4 @@
+using Customers.Client.Models;
 using Customers.Precis;
 using System.Text;
 
@@ -8,6 +9,7 @@ internal sealed class FakeState
 {
     private readonly Dictionary<(string Org, Guid Id), FakeCustomer> _customers = [];
     private readonly Dictionary<(string Org, string Key), RememberedCreation> _creations = [];
+    private readonly Dictionary<string, List<AuditEvent>> _audit = [];
 
     public object Gate { get; } = new();
 
@@ -61,10 +63,39 @@ internal sealed class FakeState
         return true;
     }
 
+    /// <summary>The organization's audit events, oldest first.</summary>
+    public IReadOnlyList<AuditEvent> AuditEvents(string org) => _audit.GetValueOrDefault(org) ?? [];
+
+    /// <summary>
+    /// One audit event per change, numbered per organization from 1. The hash links each event to the
+    /// one before it as the service's does, but over the fake's own text of the event: the fake's
+    /// chain is not meant to be verified by recomputing it.
+    /// </summary>
+    public void Record(string org, FakeAdmitted change, Guid customerId, Guid? credentialId, DateTimeOffset now)
+    {
+        var events = _audit.TryGetValue(org, out var list) ? list : _audit[org] = [];
+        var previous = events.Count > 0 ? events[^1].Hash : new string('0', 64);
+        var sequence = events.Count + 1L;
+        var text = $"{previous}|{sequence}|{change.Operation.Id}|{customerId}|{credentialId}|{now:O}|{change.Request.IdempotencyKey}";
+        events.Add(new AuditEvent
+        {
+            Sequence = sequence,
+            OccurredAt = now,
+            Operation = change.Operation.Id,
+            CustomerId = customerId,
+            CredentialId = credentialId,
+            Actor = change.Actor,
+            TraceId = null,
+            IdempotencyKey = change.Request.IdempotencyKey,
+            Hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text))),
+        });
+    }
+
     public void Clear()
     {
         _customers.Clear();
         _creations.Clear();
+        _audit.Clear();
     }
 
     // As the real service compares usernames: the PRECIS UsernameCaseMapped key (only valid usernames are stored).

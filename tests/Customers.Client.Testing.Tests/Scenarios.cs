@@ -245,6 +245,37 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
     }
 
     [Fact]
+    public async Task Every_change_leaves_one_audit_event_and_the_client_pages_through_them_in_order()
+    {
+        var client = target.Client();
+        var org = $"audit-{Guid.NewGuid():N}";
+        var customer = await client.CreateCustomerAsync(org);
+        var credential = await client.CreateCredentialAsync(org, customer.Id, $"audited.{Guid.NewGuid():N}@example.com");
+        await client.DeleteCredentialAsync(org, customer.Id, credential.Id);
+        await client.EraseCustomerAsync(org, customer.Id);
+
+        var events = new List<Customers.Client.Models.AuditEvent>();
+        await foreach (var auditEvent in client.ListAuditEventsAsync(org))
+        {
+            events.Add(auditEvent);
+        }
+
+        var firstPage = (await client.ListAuditEventsWithResponseAsync(org, limit: 3)).Value;
+        var lastPage = (await client.ListAuditEventsWithResponseAsync(org, after: firstPage.Next)).Value;
+        var verification = await client.VerifyAuditTrailAsync(org);
+
+        Assert.Equal(["createCustomer", "createCredential", "deleteCredential", "eraseCustomer"], events.Select(e => e.Operation));
+        Assert.Equal([1L, 2L, 3L, 4L], events.Select(e => e.Sequence));
+        Assert.Equal([null, credential.Id, credential.Id, null], events.Select(e => e.CredentialId));
+        Assert.All(events, e => Assert.Equal(customer.Id, e.CustomerId));
+        Assert.All(events, e => Assert.Equal(["API_KEY"], e.Actor.Roles));
+        Assert.Equal([1L, 2L, 3L], firstPage.Events.Select(e => e.Sequence));
+        Assert.Equal([4L], lastPage.Events.Select(e => e.Sequence));
+        Assert.Null(lastPage.Next);
+        Assert.Equal((true, 4L, (long?)null), (verification.Verified, verification.EventsChecked, verification.FirstBroken));
+    }
+
+    [Fact]
     public async Task The_client_package_works_against_it()
     {
         var client = target.Client();
