@@ -118,17 +118,44 @@ public sealed class OpenApiContract
         var examples = new List<ContractExample>();
         if (media.Example is not null)
         {
-            examples.Add(new ContractExample("example", media.Example.DeepClone()));
+            examples.Add(new ContractExample("example", WithNulls(media.Example.DeepClone())!));
         }
 
         foreach (var (name, example) in media.Examples ?? new Dictionary<string, IOpenApiExample>())
         {
             if (example.Value is not null)
             {
-                examples.Add(new ContractExample(name, example.Value.DeepClone()));
+                examples.Add(new ContractExample(name, WithNulls(example.Value.DeepClone())!));
             }
         }
 
         return examples;
+    }
+
+    // Microsoft.OpenApi's YAML reader gives an example's plain `null` as the string "null"; no
+    // example of this contract means that string, so it is read back as JSON null.
+    private static JsonNode? WithNulls(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, value) in o.ToList())
+                {
+                    o[key] = WithNulls(value?.DeepClone());
+                }
+
+                return o;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    a[i] = WithNulls(a[i]?.DeepClone());
+                }
+
+                return a;
+            case JsonValue v when v.ToJsonString() == "\"null\"":
+                return null;
+            default:
+                return node;
+        }
     }
 }
