@@ -132,8 +132,7 @@ public sealed class OpenApiContract
         return examples;
     }
 
-    // Microsoft.OpenApi's YAML reader gives an example's plain `null` as the string "null"; no
-    // example of this contract means that string, so it is read back as JSON null.
+    // Microsoft.OpenApi keeps an example's null as a sentinel string (JsonNullSentinel): back to JSON null.
     private static JsonNode? WithNulls(JsonNode? node)
     {
         switch (node)
@@ -152,7 +151,7 @@ public sealed class OpenApiContract
                 }
 
                 return a;
-            case JsonValue v when v.ToJsonString() == "\"null\"":
+            case JsonValue v when v.IsJsonNullSentinel():
                 return null;
             default:
                 return node;
