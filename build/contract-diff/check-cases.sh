@@ -51,13 +51,13 @@ changed("breaking.request-field-removed",  # additionalProperties: false: a clie
         ("      properties:\n        external_id:\n", "      properties:\n        former_external_id:\n"))
 changed("non-breaking.new-optional-request-field", (credential_props, credential_props + display_name))
 changed("non-breaking.new-operation",
-        ("\ncomponents:\n",
-         "\n    get:\n      operationId: getCredential\n      summary: Returns a credential\n      parameters:\n"
+        ("  /v4/orgs/{org_id}/customers/{customer_id}/credentials/{credential_id}:\n",
+         "  /v4/orgs/{org_id}/customers/{customer_id}/credentials/{credential_id}:\n"
+         "    get:\n      operationId: getCredential\n      summary: Returns a credential\n      parameters:\n"
          "        - $ref: '#/components/parameters/OrgId'\n"
          "        - $ref: '#/components/parameters/CustomerId'\n        - $ref: '#/components/parameters/CredentialId'\n"
          "      responses:\n        '200':\n          description: Credential returned\n          content:\n"
-         "            application/json:\n              schema:\n                $ref: '#/components/schemas/CredentialResponse'\n"
-         "components:\n"))
+         "            application/json:\n              schema:\n                $ref: '#/components/schemas/CredentialResponse'\n"))
 changed("unclassified.descriptions-only",
         ("      description: organization name\n", "      description: The organization's name\n"),
         ("          description: When the credential was added (UTC)\n", "          description: When the credential was created (UTC)\n"))
