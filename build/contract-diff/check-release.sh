@@ -44,6 +44,6 @@ esac
 echo "contract since $was: $verdict; package version $version; $need needed"
 if [ $ok = 0 ]; then
   printf '%s\n' "$out" | sed 's/^/    /'
-  echo "Raise VersionPrefix in Directory.Build.props (see README, Changing the contract)."
+  echo "Raise VersionPrefix in Directory.Build.props (see docs/changing-the-contract.md)."
   exit 1
 fi

@@ -85,9 +85,8 @@ public sealed class FrozenServerProcessTests(ITestOutputHelper output)
         Figures.Report(output, nameof(FrozenServerProcessTests), $"PostgreSQL frozen, thread pool of 4: {summary}; /health/live at most {longestGap.TotalMilliseconds:F0} ms between answers");
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.GatewayTimeout, a.Status));
         Assert.All(answers, a => Assert.InRange(a.Elapsed, Timeout * 0.9, Timeout + TimeSpan.FromSeconds(1)));
-        // A stalled process goes the whole freeze without answering (7.6 s here before the fix). The
-        // bound leaves room for a busy machine: 60-150 ms measured alone or beside 3 CPU-bound
-        // processes, 704 ms once in a CI run.
+        // A stalled process goes the whole freeze without answering. The bound leaves room for a busy
+        // machine (the figures, before and after the fix: docs/guarantees.md, Timeouts).
         Assert.True(longestGap < TimeSpan.FromSeconds(2), $"/health/live went {longestGap.TotalMilliseconds:F0} ms without an answer while the server was frozen.");
 
         using var after = await client.GetAsync(Api.Credentials(customerId));

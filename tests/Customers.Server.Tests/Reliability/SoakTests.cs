@@ -18,9 +18,9 @@ public sealed class SoakTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(3);
     // Growth per request served, so that the bound means the same at any request rate: a leak of a
-    // few bytes a request is gigabytes a day. Measured here over 30 s: 2 to 10 (heap) and -7 to 11
-    // (RSS), which a short run cannot tell from pools still filling; a 32-byte array kept per request
-    // measured 95 and 100. The long run in README narrows it.
+    // few bytes a request is gigabytes a day. The bounds sit between what a short run cannot tell
+    // from pools still filling and what a 32-byte array kept per request gives; the figures of both,
+    // and of the 30-minute run, are in docs/guarantees.md (Soak).
     private const double HeapBytesPerRequestBound = 32;
     private const double ResidentBytesPerRequestBound = 64;
     private const long WalBound = 64L << 20;
@@ -33,7 +33,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         // Server GC sizes its heaps during the first half minute or so of load; what matters is what follows.
         var warmUp = TimeSpan.FromSeconds(seconds / 2.0);
         // Warning: the harness keeps every line the service writes, and at Information a request writes
-        // several; 30 minutes of that took this test process to 24 GB and the kernel's OOM killer.
+        // several; a long run of that ends with this test process killed for memory (docs/guarantees.md, Soak).
         await using var service = await ServiceProcess.StartAsync(Directory.CreateTempSubdirectory("customers-soak-").FullName,
             new Dictionary<string, string>
             {

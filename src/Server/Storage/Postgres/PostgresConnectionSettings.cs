@@ -10,8 +10,8 @@ namespace Customers.Server.Storage.Postgres;
 internal static class PostgresConnectionSettings
 {
     /// <summary>
-    /// Busy backends beyond about two per core only queue inside PostgreSQL (measured: a pool of 100
-    /// against 4 on 2 cores, 3.6k against 6.0k GETs/s). Per instance: instances × this must stay
+    /// Busy backends beyond about two per core only queue inside PostgreSQL (bench/RESULTS.md,
+    /// PostgreSQL tuning). Per instance: instances × this must stay
     /// under the server's max_connections.
     /// </summary>
     public static int DefaultPoolSize => Math.Max(4, 2 * Environment.ProcessorCount);
