@@ -150,6 +150,8 @@ public sealed class SqliteAuditTrailServiceTests : AuditTrailServiceTests
 }
 
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
 public sealed class PostgresAuditTrailServiceTests(SharedPostgres postgres) : AuditTrailServiceTests
 {
     protected override void Require() => PostgresRequirement.SkipIfUnavailable();

@@ -35,6 +35,8 @@ public sealed class SheddingTests
     }
 
     [SkippableFact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "PostgreSQL")]
     public async Task Postgres_calls_past_the_queue_are_refused_at_once_and_the_organizations_share_leaves_room_for_others()
     {
         PostgresRequirement.SkipIfUnavailable();
