@@ -68,6 +68,8 @@ public sealed class FailureTests
     /// once the lock is released.
     /// </summary>
     [Fact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "Time")]
     public async Task Writes_queued_behind_a_foreign_sqlite_lock_all_answer_504_within_the_timeout_plus_under_a_second()
     {
         var timeout = TimeSpan.FromSeconds(1);

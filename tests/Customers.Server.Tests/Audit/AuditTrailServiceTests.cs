@@ -79,6 +79,8 @@ public abstract class AuditTrailServiceTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "Time")]
     public async Task A_reader_paging_sees_every_event_once_and_next_is_null_at_the_end()
     {
         Require();
