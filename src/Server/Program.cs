@@ -1,15 +1,20 @@
 using Customers.Server.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
-if (ConfigurationProblems.Find(builder.Configuration, builder.Environment) is { } problem)
+WebApplication app;
+try
 {
-    Console.Error.WriteLine($"Customers service cannot start: {problem}");
-    return ConfigurationProblems.ExitCode;
+    builder.AddCustomersService();
+    app = builder.Build();
+    StartupValidation.Validate(app);
+}
+catch (Exception exception) when (StartupValidation.Reason(exception) is { } reason)
+{
+    // The one place a setting stops the service: one line that names it, and EX_CONFIG.
+    Console.Error.WriteLine($"Customers service cannot start: {reason}");
+    return StartupValidation.ExitCode;
 }
 
-builder.AddCustomersService();
-
-var app = builder.Build();
 app.UseCustomersService();
 StartupWarnings.Log(app);
 var background = HostExit.Watch(app.Services);

@@ -30,6 +30,9 @@ public sealed partial class DocsPageTests(SharedService service, ITestOutputHelp
     }
 
     [SkippableFact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "Chromium")]
+    [Trait("Needs", "Processes")]
     public async Task A_browser_without_internet_access_shows_every_credential_operation()
     {
         var ci = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);

@@ -40,6 +40,8 @@ public sealed class FailureTests
     }
 
     [Fact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "Time")]
     public async Task A_sqlite_write_lock_held_past_the_timeout_answers_504_and_nothing_is_written()
     {
         await using var service = new ServiceFactory(new() { ["Storage:Timeout"] = "00:00:01" });
@@ -68,6 +70,8 @@ public sealed class FailureTests
     /// once the lock is released.
     /// </summary>
     [Fact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "Time")]
     public async Task Writes_queued_behind_a_foreign_sqlite_lock_all_answer_504_within_the_timeout_plus_under_a_second()
     {
         var timeout = TimeSpan.FromSeconds(1);

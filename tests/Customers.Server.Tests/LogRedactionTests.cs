@@ -5,6 +5,8 @@ using Customers.Server.Tests.Processes;
 namespace Customers.Server.Tests;
 
 /// <summary>Usernames are personal data: the service logs what happened to a credential, never the username.</summary>
+[Trait("Tier", "Slow")]
+[Trait("Needs", "Processes")]
 public sealed class LogRedactionTests
 {
     [Fact]

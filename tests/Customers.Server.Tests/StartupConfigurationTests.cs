@@ -4,6 +4,8 @@ using Customers.Server.Tests.Processes;
 namespace Customers.Server.Tests;
 
 /// <summary>The built service, started as its own process with a bad setting, stops at once with one line that names it.</summary>
+[Trait("Tier", "Slow")]
+[Trait("Needs", "Processes")]
 public sealed class StartupConfigurationTests
 {
     [Theory]

@@ -66,6 +66,8 @@ public sealed class TelemetryTests(SharedService service) : IClassFixture<Shared
     }
 
     [Fact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "Processes")]
     public async Task Json_console_logs_carry_the_trace_id_of_the_request()
     {
         await using var process = await ServiceProcess.StartAsync(Directory.CreateTempSubdirectory("customers-logs-").FullName, new Dictionary<string, string>
@@ -89,6 +91,8 @@ public sealed class TelemetryTests(SharedService service) : IClassFixture<Shared
     }
 
     [Fact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "Processes")]
     public async Task With_an_otlp_endpoint_traces_and_metrics_are_exported()
     {
         var received = new ConcurrentQueue<string>();

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Customers.Server.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -35,6 +37,9 @@ public static class AuthenticationSetup
         var gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         services.AddSingleton(jwt);
         services.AddSingleton(gateway);
+        // The same settings as options, so that they are validated at start with the others.
+        services.AddValidatedOptions<JwtBearerModeOptions, JwtBearerModeOptionsValidator>(configuration, JwtBearerModeOptions.Section);
+        services.AddSingleton<IValidateOptions<JwtBearerModeOptions>, JwtBearerModeRules>();
         // ASP.NET Core makes a lone scheme the default, and its authentication middleware then runs it
         // on every request, health and docs included, ahead of the service's own error handling.
         AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
@@ -90,11 +95,13 @@ public static class AuthenticationSetup
 
     private static void AddGatewayCertificateAuthentication(this IServiceCollection services, GatewayOptions gateway)
     {
-        var authorities = new X509Certificate2Collection();
-        authorities.ImportFromPemFile(gateway.ClientCertificateAuthority!);
         services.AddAuthentication()
             .AddCertificate(CertificateAuthenticationDefaults.AuthenticationScheme, options =>
             {
+                // Read when the scheme is first used, not while services are registered: an unreadable
+                // file is refused at start, in one line, by TrustProblems (after registration).
+                var authorities = new X509Certificate2Collection();
+                authorities.ImportFromPemFile(gateway.ClientCertificateAuthority!);
                 options.AllowedCertificateTypes = CertificateTypes.Chained;
                 options.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
                 options.CustomTrustStore = authorities;

@@ -1,3 +1,5 @@
+using Customers.Server.Infrastructure;
+
 namespace Customers.Server.Auth;
 
 /// <summary>
@@ -43,6 +45,7 @@ public sealed class JwtBearerModeOptions
     public TimeSpan KeysMaxAge { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Allowed difference between the provider's clock and this one for exp and nbf.</summary>
+    [TimeSpanRange(OptionRules.Zero, "00:05:00", ErrorMessage = "must be from 0 to 00:05:00.")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     public bool UsesIdentityProvider => !string.IsNullOrWhiteSpace(Authority) || !string.IsNullOrWhiteSpace(MetadataAddress);

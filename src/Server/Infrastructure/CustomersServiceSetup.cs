@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Formatters;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace Customers.Server.Infrastructure;
 
@@ -27,13 +29,8 @@ public static class CustomersServiceSetup
         }
 
         var limits = configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
-            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalBytes;
-            kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
-            kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
-        });
+        builder.Services.AddValidatedOptions<LimitsOptions, LimitsOptionsValidator>(configuration, LimitsOptions.Section);
+        builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
 
         // First of all startup filters, so that it wraps what the framework adds in front of the app.
         builder.Services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, ResponseEdgeStartupFilter>());

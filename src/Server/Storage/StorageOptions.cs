@@ -1,3 +1,5 @@
+using Customers.Server.Infrastructure;
+
 namespace Customers.Server.Storage;
 
 /// <summary>Storage settings (section "Storage"); connection strings live under ConnectionStrings.</summary>
@@ -9,9 +11,11 @@ public sealed class StorageOptions
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
     /// <summary>How long one repository call may take before the request answers 504.</summary>
+    [TimeSpanRange(OptionRules.Zero, MinimumIsExclusive = true, ErrorMessage = OptionRules.PositiveTimeSpan)]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long opening a PostgreSQL connection may take before the request answers 503.</summary>
+    [TimeSpanRange(OptionRules.Zero, MinimumIsExclusive = true, ErrorMessage = OptionRules.PositiveTimeSpan)]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
@@ -34,6 +38,7 @@ public sealed class StorageOptions
     /// (one fsync), each in its own savepoint, and answers each after that commit. 1 commits every
     /// write on its own. Durability is the same either way; only the number of fsyncs changes.
     /// </summary>
+    [Minimum(1, ErrorMessage = OptionRules.AtLeastOne)]
     public int SqliteMaxWritesPerCommit { get; set; } = 64;
 
     /// <summary>
@@ -41,6 +46,7 @@ public sealed class StorageOptions
     /// customer's logins are a handful of addresses, so 25 leaves room while keeping every list of
     /// a customer small (README, Behaviour worth knowing).
     /// </summary>
+    [Minimum(1, ErrorMessage = OptionRules.AtLeastOne)]
     public int MaxCredentialsPerCustomer { get; set; } = 25;
 
     /// <summary>
@@ -48,20 +54,26 @@ public sealed class StorageOptions
     /// writer; PostgreSQL: calls holding or waiting for a connection). One more answers 503
     /// SERVICE_OVERLOADED at once, instead of queueing into a 504.
     /// </summary>
+    [Minimum(1, ErrorMessage = OptionRules.AtLeastOne)]
     public int MaxPendingCalls { get; set; } = 256;
 
     /// <summary>The most of <see cref="MaxPendingCalls"/> that one organization may hold, so that a flood leaves room for the others.</summary>
+    [Minimum(1, ErrorMessage = OptionRules.AtLeastOne)]
     public int MaxPendingCallsPerOrganization { get; set; } = 128;
 
     /// <summary>Expired idempotency keys are purged this long after the start, then every <see cref="KeyPurgeInterval"/>.</summary>
+    [TimeSpanRange(OptionRules.Zero, ErrorMessage = OptionRules.NotNegativeTimeSpan)]
     public TimeSpan KeyPurgeFirstDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    [TimeSpanRange(OptionRules.Zero, MinimumIsExclusive = true, ErrorMessage = OptionRules.PositiveTimeSpan)]
     public TimeSpan KeyPurgeInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>The first wait after a failed purge; each further failure doubles it, up to <see cref="KeyPurgeInterval"/>.</summary>
+    [TimeSpanRange(OptionRules.Zero, MinimumIsExclusive = true, ErrorMessage = OptionRules.PositiveTimeSpan)]
     public TimeSpan KeyPurgeRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Keys deleted by one statement.</summary>
+    [Minimum(1, ErrorMessage = OptionRules.AtLeastOne)]
     public int KeyPurgeBatchSize { get; set; } = 1000;
 
     /// <summary>

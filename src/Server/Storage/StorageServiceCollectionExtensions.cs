@@ -1,3 +1,4 @@
+using Customers.Server.Infrastructure;
 using Customers.Server.Limits;
 using Customers.Server.Storage.Postgres;
 using Customers.Server.Storage.Sqlite;
@@ -16,13 +17,11 @@ public static class StorageServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCustomerStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StorageOptions>()
-            .Bind(configuration.GetSection(StorageOptions.Section))
-            .Validate(o => o.Timeout > TimeSpan.Zero && o.ConnectTimeout > TimeSpan.Zero, "Storage:Timeout and Storage:ConnectTimeout must be positive.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(configuration, StorageOptions.Section);
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsRules>();
         // The customer quota is the organization's, but the stores enforce it in the create's transaction.
-        services.Configure<OrganizationLimitsOptions>(configuration.GetSection(OrganizationLimitsOptions.Section));
-        services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
+        services.AddValidatedOptions<OrganizationLimitsOptions, OrganizationLimitsOptionsValidator>(configuration, OrganizationLimitsOptions.Section);
+        services.AddValidatedOptions<IdempotencyOptions, IdempotencyOptionsValidator>(configuration, IdempotencyOptions.Section);
         services.AddSingleton<IdempotencyFingerprints>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SqliteDatabase>();
@@ -39,9 +38,9 @@ public static class StorageServiceCollectionExtensions
             : provider.GetRequiredService<SqliteMigrator>());
         services.AddHostedService<StorageStartup>();
         services.AddHostedService<IdempotencyKeyPurge>();
-        services.Configure<Audit.AuditOptions>(configuration.GetSection(Audit.AuditOptions.Section));
+        services.AddValidatedOptions<Audit.AuditOptions, AuditOptionsValidator>(configuration, Audit.AuditOptions.Section);
         services.AddHostedService<Audit.AuditPurge>();
-        services.AddOptions<SqliteBackupOptions>().Bind(configuration.GetSection(SqliteBackupOptions.Section));
+        services.AddValidatedOptions<SqliteBackupOptions, SqliteBackupOptionsValidator>(configuration, SqliteBackupOptions.Section);
         services.AddSingleton<SqliteBackup>();
         services.AddHostedService(provider => provider.GetRequiredService<SqliteBackup>());
         services.AddSingleton<AdmissionGate>();

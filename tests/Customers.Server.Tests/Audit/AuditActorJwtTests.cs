@@ -73,6 +73,8 @@ public sealed class SqliteAuditActorJwtTests : AuditActorJwtTests
 }
 
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
 public sealed class PostgresAuditActorJwtTests(SharedPostgres postgres) : AuditActorJwtTests
 {
     protected override void Require() => PostgresRequirement.SkipIfUnavailable();

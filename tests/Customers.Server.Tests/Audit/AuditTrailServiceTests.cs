@@ -79,6 +79,8 @@ public abstract class AuditTrailServiceTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "Time")]
     public async Task A_reader_paging_sees_every_event_once_and_next_is_null_at_the_end()
     {
         Require();
@@ -150,6 +152,8 @@ public sealed class SqliteAuditTrailServiceTests : AuditTrailServiceTests
 }
 
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
 public sealed class PostgresAuditTrailServiceTests(SharedPostgres postgres) : AuditTrailServiceTests
 {
     protected override void Require() => PostgresRequirement.SkipIfUnavailable();

@@ -11,6 +11,8 @@ namespace Customers.Server.Tests.Audit;
 /// A sequence committed late would be skipped by such a reader; it must see every event exactly once.
 /// </summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
 public sealed class ChangeFeedTests(SharedPostgres postgres)
 {
     [SkippableFact]

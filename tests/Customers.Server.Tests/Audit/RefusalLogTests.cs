@@ -6,6 +6,8 @@ using Customers.Server.Tests.Processes;
 namespace Customers.Server.Tests.Audit;
 
 /// <summary>Refusals are logged, not stored: a warning with what was presented, limited per second, and every refusal accounted for.</summary>
+[Trait("Tier", "Slow")]
+[Trait("Needs", "Processes")]
 public sealed partial class RefusalLogTests
 {
     [Fact]

@@ -132,6 +132,8 @@ public sealed class JwtModeTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "Time")]
     public async Task A_key_the_provider_rotates_in_is_accepted_without_a_restart_and_the_retired_one_refused()
     {
         var orgs = new[] { Api.Org };

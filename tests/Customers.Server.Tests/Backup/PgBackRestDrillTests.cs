@@ -14,6 +14,12 @@ namespace Customers.Server.Tests.Backup;
 /// restore to just before it, checked through the service as a user would.
 /// </summary>
 [Collection(FailoverCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
+[Trait("Needs", "Failover")]
+[Trait("Needs", "pg_auto_failover")]
+[Trait("Needs", "pgBackRest")]
+[Trait("Needs", "Processes")]
 public sealed class PgBackRestDrillTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(300);

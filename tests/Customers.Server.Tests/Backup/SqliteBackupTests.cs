@@ -12,6 +12,8 @@ namespace Customers.Server.Tests.Backup;
 /// complete and owner-only, the newest kept, and a restore (the service started on a copy of one)
 /// holds every write acknowledged before the backup began.
 /// </summary>
+[Trait("Tier", "Slow")]
+[Trait("Needs", "Processes")]
 public sealed class SqliteBackupTests
 {
     [Fact]

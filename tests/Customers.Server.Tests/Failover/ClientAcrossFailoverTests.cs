@@ -11,6 +11,9 @@ namespace Customers.Server.Tests.Failover;
 /// creates, lists and deletes, while the primary dies and its standby is promoted.
 /// </summary>
 [Collection(FailoverCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
+[Trait("Needs", "Failover")]
 public sealed class ClientAcrossFailoverTests(ITestOutputHelper output)
 {
     [SkippableFact]

@@ -10,6 +10,11 @@ namespace Customers.Server.Tests.Failover;
 /// promotes the standby by itself, while writers create credentials through the service.
 /// </summary>
 [Collection(FailoverCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
+[Trait("Needs", "Failover")]
+[Trait("Needs", "pg_auto_failover")]
+[Trait("Needs", "Processes")]
 public sealed class ManagedFailoverTests(ITestOutputHelper output)
 {
     [SkippableFact]

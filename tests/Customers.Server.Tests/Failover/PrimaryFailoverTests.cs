@@ -17,6 +17,9 @@ public sealed class FailoverCollection
 /// process; the standby promoted with pg_ctl (the manager's part: deploy/pg-auto-failover).
 /// </summary>
 [Collection(FailoverCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
+[Trait("Needs", "Failover")]
 public sealed class PrimaryFailoverTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(2);

@@ -11,6 +11,9 @@ namespace Customers.Server.Tests.Failover;
 /// synchronous standby (frozen) never confirmed it, and the caller cannot know which it was.
 /// </summary>
 [Collection(FailoverCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
+[Trait("Needs", "Failover")]
 public sealed class UnknownOutcomeTests(ITestOutputHelper output)
 {
     [SkippableFact]

@@ -9,6 +9,8 @@ namespace Customers.Server.Tests.Limits;
 /// that comes within a second, a request beyond that is refused at once, and an emptied bucket
 /// refills at its rate.
 /// </summary>
+[Trait("Tier", "Slow")]
+[Trait("Needs", "Processes")]
 public sealed class RateLimitRefillTests
 {
     [Fact]

@@ -9,6 +9,8 @@ namespace Customers.Server.Tests.Limits;
 public sealed class ReadinessProbeTests
 {
     [Fact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "Time")]
     public async Task A_storm_of_readiness_calls_costs_the_database_one_probe_a_second()
     {
         CountingPings? store = null;

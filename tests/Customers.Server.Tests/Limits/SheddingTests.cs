@@ -21,6 +21,8 @@ public sealed class SheddingTests
     };
 
     [Fact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "Time")]
     public async Task Sqlite_writes_past_the_queue_are_refused_at_once_and_the_organizations_share_leaves_room_for_others()
     {
         await using var service = new ServiceFactory(Bounds);
@@ -35,6 +37,8 @@ public sealed class SheddingTests
     }
 
     [SkippableFact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "PostgreSQL")]
     public async Task Postgres_calls_past_the_queue_are_refused_at_once_and_the_organizations_share_leaves_room_for_others()
     {
         PostgresRequirement.SkipIfUnavailable();

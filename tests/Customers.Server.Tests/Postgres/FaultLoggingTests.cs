@@ -7,6 +7,9 @@ namespace Customers.Server.Tests.Postgres;
 
 /// <summary>An outage is logged as one warning line per request with its trace id, not as a storm of stack traces.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
+[Trait("Needs", "Processes")]
 public sealed partial class FaultLoggingTests
 {
     [SkippableFact]

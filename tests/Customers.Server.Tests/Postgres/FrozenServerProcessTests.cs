@@ -13,6 +13,9 @@ namespace Customers.Server.Tests.Postgres;
 /// server then stops the process every time, not only on a loaded machine.
 /// </summary>
 [Collection(ProcessTests.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
+[Trait("Needs", "Processes")]
 public sealed class FrozenServerProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);

@@ -5,6 +5,8 @@ using Npgsql;
 namespace Customers.Server.Tests.Postgres;
 
 /// <summary>What the service does with the roles of the servers it is given: primary, read-only, standby.</summary>
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
 public sealed class PostgresHostsTests
 {
     [SkippableFact]

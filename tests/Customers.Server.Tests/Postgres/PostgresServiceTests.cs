@@ -6,6 +6,8 @@ namespace Customers.Server.Tests.Postgres;
 
 /// <summary>The service on a shared PostgreSQL, as several stateless instances run it.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
 public sealed class PostgresServiceTests(SharedPostgres postgres)
 {
     [SkippableFact]
@@ -124,6 +126,8 @@ public sealed class PostgresServiceTests(SharedPostgres postgres)
 
 /// <summary>Real repository failures on a PostgreSQL server of the test's own: stopped, locked, frozen.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
 public sealed class PostgresFaultTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);

@@ -12,10 +12,15 @@ namespace Customers.Server.Tests.Reliability;
 public sealed class DurabilityTests(ITestOutputHelper output)
 {
     [Fact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "Processes")]
     public async Task Sqlite_keeps_every_acknowledged_write_across_a_sigkill() =>
         await KillDuringWritesAsync("SQLite", new Dictionary<string, string>(), crashDatabase: null);
 
     [SkippableFact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "PostgreSQL")]
+    [Trait("Needs", "Processes")]
     public async Task Postgres_keeps_every_acknowledged_write_across_a_sigkill()
     {
         PostgresRequirement.SkipIfUnavailable();
@@ -33,6 +38,9 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     /// mid-commit, and recovers from its WAL; the service, never restarted, serves again.
     /// </summary>
     [SkippableFact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "PostgreSQL")]
+    [Trait("Needs", "Processes")]
     public async Task Postgres_keeps_every_acknowledged_write_across_a_kill_of_the_database_server()
     {
         PostgresRequirement.SkipIfUnavailable();

@@ -12,6 +12,9 @@ namespace Customers.Server.Tests.Reliability;
 /// where one fsync covers several rows.
 /// </summary>
 [Collection(ProcessTests.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "strace")]
+[Trait("Needs", "Processes")]
 public sealed class FsyncOrderTests(ITestOutputHelper output)
 {
     private const int Creates = 20;

@@ -12,6 +12,8 @@ namespace Customers.Server.Tests.Reliability;
 /// and the store is byte for byte what it was. HOSTILE_SEED replays a run; HOSTILE_COUNT sizes it.
 /// </summary>
 [Collection(ProcessTests.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "Processes")]
 public sealed class HostileInputTests(ITestOutputHelper output)
 {
     /// <summary>In memory (TestServer), and as the deployed process on Kestrel, whose own parsing of headers and paths comes first.</summary>

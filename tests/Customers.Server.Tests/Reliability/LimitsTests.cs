@@ -7,6 +7,8 @@ namespace Customers.Server.Tests.Reliability;
 
 /// <summary>Kestrel's header, request-line and body limits, as the README documents them, on the real server.</summary>
 [Collection(ProcessTests.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "Processes")]
 public sealed class LimitsTests
 {
     [Fact]

@@ -9,6 +9,8 @@ namespace Customers.Server.Tests.Reliability;
 
 /// <summary>SIGTERM, as an orchestrator stops the service: what was in flight completes, the process exits 0, nothing acknowledged is lost.</summary>
 [Collection(ProcessTests.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "Processes")]
 public sealed class ShutdownTests(ITestOutputHelper output)
 {
     [Fact]

@@ -14,6 +14,9 @@ namespace Customers.Server.Tests.Reliability;
 /// descriptor is lost. SOAK_SECONDS sets the length (60 by default; README gives a 30-minute run).
 /// </summary>
 [Collection(ProcessTests.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "Soak")]
+[Trait("Needs", "Processes")]
 public sealed class SoakTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(3);

@@ -11,6 +11,8 @@ namespace Customers.Server.Tests.Security;
 /// from a connection whose client certificate chains to the gateway's CA. The service also has a
 /// plain-HTTP endpoint (for health probes), where the same header counts for nothing.
 /// </summary>
+[Trait("Tier", "Slow")]
+[Trait("Needs", "Processes")]
 public sealed partial class MutualTlsGatewayTests : IAsyncLifetime
 {
     private readonly TestCertificates _pki = TestCertificates.NewAuthority("Customers test gateway CA");

@@ -8,6 +8,8 @@ namespace Customers.Server.Tests.Security;
 /// line that says what is missing, rather than serve every organization to whoever reaches its port.
 /// Settings that the libraries would refuse on the first request are refused at start.
 /// </summary>
+[Trait("Tier", "Slow")]
+[Trait("Needs", "Processes")]
 public sealed class ZeroTrustStartupTests
 {
     [Fact]

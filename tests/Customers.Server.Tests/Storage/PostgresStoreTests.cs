@@ -4,6 +4,8 @@ using Npgsql;
 namespace Customers.Server.Tests.Storage;
 
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
 public sealed class PostgresStoreTests(SharedPostgres postgres) : CustomerStoreContract
 {
     protected override async Task<Dictionary<string, string?>> NewDatabaseAsync()

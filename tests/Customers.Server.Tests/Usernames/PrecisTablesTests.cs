@@ -11,6 +11,9 @@ public sealed class PrecisTablesTests
     private const string Ucd = "/usr/share/unicode";
 
     [SkippableFact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "unicode-data")]
+    [Trait("Needs", "Processes")]
     public async Task The_committed_tables_are_what_the_generator_writes_from_the_unicode_data()
     {
         var ci = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);

@@ -109,6 +109,8 @@ public sealed class SqliteUsernameIdentityTests : UsernameIdentityTests
 }
 
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Slow")]
+[Trait("Needs", "PostgreSQL")]
 public sealed class PostgresUsernameIdentityTests(SharedPostgres postgres) : UsernameIdentityTests
 {
     protected override async Task<ServiceFactory> StartAsync()

@@ -91,6 +91,8 @@ public sealed class UsernameProfileTests
     }
 
     [Fact]
+    [Trait("Tier", "Slow")]
+    [Trait("Needs", "Time")]
     public void Enforcement_is_idempotent_for_every_single_code_point_it_allows()
     {
         var allowed = 0;

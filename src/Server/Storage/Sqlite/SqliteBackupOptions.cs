@@ -1,3 +1,5 @@
+using Customers.Server.Infrastructure;
+
 namespace Customers.Server.Storage.Sqlite;
 
 /// <summary>
@@ -14,13 +16,12 @@ public sealed class SqliteBackupOptions
     public string? Directory { get; set; }
 
     /// <summary>Time between two backups; the first is taken one interval after the start.</summary>
+    [TimeSpanRange(OptionRules.Zero, MinimumIsExclusive = true, ErrorMessage = OptionRules.PositiveTimeSpan)]
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How many of the newest backups are kept; older ones are deleted after each new one.</summary>
+    [Minimum(1, ErrorMessage = OptionRules.AtLeastOne)]
     public int Keep { get; set; } = 24;
 
     public bool IsEnabled => !string.IsNullOrWhiteSpace(Directory);
-
-    public string? Problem() =>
-        Interval <= TimeSpan.Zero || Keep < 1 ? "Storage:Backup:Interval must be positive and Storage:Backup:Keep at least 1." : null;
 }
