@@ -41,6 +41,8 @@ public static class StorageServiceCollectionExtensions
         services.AddHostedService<IdempotencyKeyPurge>();
         services.Configure<Audit.AuditOptions>(configuration.GetSection(Audit.AuditOptions.Section));
         services.AddHostedService<Audit.AuditPurge>();
+        services.AddSingleton<Audit.AuditSealer>();
+        services.AddHostedService(provider => provider.GetRequiredService<Audit.AuditSealer>());
         services.AddOptions<SqliteBackupOptions>().Bind(configuration.GetSection(SqliteBackupOptions.Section));
         services.AddSingleton<SqliteBackup>();
         services.AddHostedService(provider => provider.GetRequiredService<SqliteBackup>());
