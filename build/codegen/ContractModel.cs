@@ -37,6 +37,13 @@ public sealed partial class ContractModel
 
     public string IdempotencyKeyHeader { get; private set; } = "";
 
+    /// <summary>The caller header the gateway may send (x-caller-header of its apiKey scheme), and its schema's maxLength and pattern.</summary>
+    public string CallerHeader { get; private set; } = "";
+
+    public int CallerMaxLength { get; private set; }
+
+    public string CallerPattern { get; private set; } = "";
+
     /// <summary>Response headers defined in components.headers, by component name: the name responses give each.</summary>
     public SortedDictionary<string, string> ResponseHeaders { get; } = new(StringComparer.Ordinal);
 
@@ -124,6 +131,11 @@ public sealed partial class ContractModel
         var roles = schemes.Select(s => s.Value!.AsObject())
             .FirstOrDefault(s => s["type"]?.GetValue<string>() == "apiKey" && s["in"]?.GetValue<string>() == "header");
         RolesHeader = roles?["name"]?.GetValue<string>() ?? throw new ContractException("components.securitySchemes has no apiKey scheme in a header (the gateway's roles)");
+        var caller = roles!["x-caller-header"]?.AsObject()
+            ?? throw new ContractException("the gateway's apiKey scheme has no x-caller-header (the header that names the gateway's caller: name, schema with maxLength and pattern)");
+        CallerHeader = caller["name"]?.GetValue<string>() ?? throw new ContractException("x-caller-header has no name");
+        CallerMaxLength = caller["schema"]?["maxLength"]?.GetValue<int>() ?? throw new ContractException("x-caller-header: its schema has no maxLength");
+        CallerPattern = caller["schema"]?["pattern"]?.GetValue<string>() ?? throw new ContractException("x-caller-header: its schema has no pattern");
         var idempotency = (Root["components"]?["parameters"]?.AsObject() ?? []).Select(p => p.Value!.AsObject())
             .FirstOrDefault(p => p["x-idempotency-key"]?.GetValue<bool>() == true && p["in"]?.GetValue<string>() == "header");
         IdempotencyKeyHeader = idempotency?["name"]?.GetValue<string>() ?? throw new ContractException("components.parameters has no header parameter marked x-idempotency-key: true");

@@ -80,10 +80,14 @@ public static class VocabularyWriter
 
     private static void Headers(StringBuilder code, ContractModel contract, string access)
     {
-        code.Append(CultureInfo.InvariantCulture, $"/// <summary>Header names of the contract: the gateway's roles (securitySchemes), the trace id of every response, the Idempotency-Key (x-idempotency-key), and each response header of components.headers.</summary>\n{Generated}\n{access} static class ContractHeaders\n{{\n");
+        code.Append(CultureInfo.InvariantCulture, $"/// <summary>Header names of the contract: the gateway's roles (securitySchemes), the trace id of every response, the Idempotency-Key (x-idempotency-key), the gateway's caller (x-caller-header), and each response header of components.headers.</summary>\n{Generated}\n{access} static class ContractHeaders\n{{\n");
         code.Append(CultureInfo.InvariantCulture, $"    public const string Roles = {Literal(contract.RolesHeader)};\n\n");
         code.Append(CultureInfo.InvariantCulture, $"    public const string TraceId = {Literal(contract.TraceIdHeader)};\n\n");
-        code.Append(CultureInfo.InvariantCulture, $"    public const string IdempotencyKey = {Literal(contract.IdempotencyKeyHeader)};\n");
+        code.Append(CultureInfo.InvariantCulture, $"    public const string IdempotencyKey = {Literal(contract.IdempotencyKeyHeader)};\n\n");
+        code.Append("    /// <summary>The caller the gateway authenticated (x-caller-header of the gateway's scheme), with its schema's maxLength and pattern.</summary>\n");
+        code.Append(CultureInfo.InvariantCulture, $"    public const string Caller = {Literal(contract.CallerHeader)};\n\n");
+        code.Append(CultureInfo.InvariantCulture, $"    public const int CallerMaxLength = {contract.CallerMaxLength.ToString(CultureInfo.InvariantCulture)};\n\n");
+        code.Append(CultureInfo.InvariantCulture, $"    public const string CallerPattern = {Literal(contract.CallerPattern)};\n");
         foreach (var (component, name) in contract.ResponseHeaders.Where(h => h.Key != "TraceId"))
         {
             code.Append(CultureInfo.InvariantCulture, $"\n    public const string {component} = {Literal(name)};\n");

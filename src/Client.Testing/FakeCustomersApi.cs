@@ -40,8 +40,10 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
             }
 
             var roles = CheckRoles(headers, operation.Id);
-            // The fake names the caller by its granted roles only (no token subject, no gateway caller).
-            var actor = new AuditActor { Subject = null, Client = null, Roles = roles };
+            // As the service: in gateway mode the caller the gateway names is the subject; the fake
+            // has no token subject and no gateway certificate, so JWT mode and the client stay null.
+            var gateway = options.AccessTokenRoles is null && !options.JwtMode;
+            var actor = new AuditActor { Subject = gateway ? GatewayCaller(headers) : null, Client = null, Roles = roles };
             return (null, new FakeAdmitted(operation, FakeRequest.Read(operation, values!, query, headers, body), actor));
         }
         catch (FakeError error)
@@ -106,6 +108,27 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
 
         return Granted(roles);
     }
+
+    /// <summary>
+    /// The gateway's caller header (the contract's x-caller-header), checked as the service checks it:
+    /// after the roles, before the request's own rules; a value outside its maxLength and pattern is
+    /// 400 INVALID_PARAMETER. The fake sees header lines joined, so two lines are not told apart here.
+    /// </summary>
+    private static string? GatewayCaller(IReadOnlyDictionary<string, string> headers)
+    {
+        if (!headers.TryGetValue(ContractHeaders.Caller, out var value))
+        {
+            return null;
+        }
+
+        return value is { Length: > 0 and <= ContractHeaders.CallerMaxLength } && CallerShape.Match(value) is { Success: true, Index: 0 } match && match.Length == value.Length
+            ? value
+            : throw new FakeError(ContractErrors.InvalidParameter, "header." + ContractHeaders.Caller,
+                $"{ContractHeaders.Caller} must be one line of at most {ContractHeaders.CallerMaxLength} visible ASCII characters and spaces.");
+    }
+
+    // The whole value must match (.NET's $ would also pass a trailing newline).
+    private static readonly System.Text.RegularExpressions.Regex CallerShape = new(ContractHeaders.CallerPattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private List<string> Granted(IEnumerable<string> roles) => roles.Where(options.PermittedRoles.Contains).Distinct().Order(StringComparer.Ordinal).ToList();
 

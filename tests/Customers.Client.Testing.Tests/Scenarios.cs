@@ -276,6 +276,24 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
     }
 
     [Fact]
+    public async Task The_gateway_s_caller_is_the_event_s_subject_and_a_malformed_one_is_refused()
+    {
+        var org = $"caller-{Guid.NewGuid():N}";
+        var named = target.Http();
+        named.DefaultRequestHeaders.Add("x-auth-caller", "user-42");
+        var tooLong = target.Http();
+        tooLong.DefaultRequestHeaders.Add("x-auth-caller", new string('u', 257));
+
+        await ExpectAsync(Post($"/v4/orgs/{org}/customers", """{"external_id":"CRM-1"}"""), 201, named);
+        await ExpectErrorAsync(Post($"/v4/orgs/{org}/customers", """{"external_id":"CRM-2"}"""), 400, "INVALID_PARAMETER", "header.x-auth-caller", tooLong);
+        await ExpectAsync(Post($"/v4/orgs/{org}/customers", """{"external_id":"CRM-3"}"""), 201);
+        var events = (await ExpectAsync(Get($"/v4/orgs/{org}/audit-events"), 200)).GetProperty("events").EnumerateArray().ToList();
+
+        Assert.Equal(["user-42", null], events.Select(e => e.GetProperty("actor").GetProperty("subject").GetString()));
+        Assert.All(events, e => Assert.Equal(JsonValueKind.Null, e.GetProperty("actor").GetProperty("client").ValueKind));
+    }
+
+    [Fact]
     public async Task The_client_package_works_against_it()
     {
         var client = target.Client();

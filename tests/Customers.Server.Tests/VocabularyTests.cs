@@ -34,6 +34,20 @@ public sealed partial class VocabularyTests
         Assert.Equal(listed, generated);
     }
 
+    [Fact]
+    public void No_request_header_of_the_gateway_is_written_by_hand()
+    {
+        string[] names = [ContractHeaders.Roles, ContractHeaders.Caller, ContractHeaders.IdempotencyKey, ContractHeaders.TraceId];
+        var handWritten = Directory.EnumerateFiles(Path.Combine(Repository.Root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "obj" or "bin"))
+            .SelectMany(file => names.Where(name => File.ReadAllText(file).Contains($"\"{name}\"", StringComparison.OrdinalIgnoreCase))
+                .Select(name => $"{Path.GetRelativePath(Repository.Root, file)}: \"{name}\""))
+            .ToList();
+
+        Assert.True(handWritten.Count == 0, "Use the generated ContractHeaders instead of:\n" + string.Join('\n', handWritten));
+        Assert.Equal(("x-auth-caller", 256), (ContractHeaders.Caller, ContractHeaders.CallerMaxLength)); // as the contract's x-caller-header says
+    }
+
     [GeneratedRegex("\"([A-Z][A-Z0-9_]{2,})\"")]
     private static partial Regex Literal();
 }

@@ -26,6 +26,15 @@ public sealed class AuditOptions
     [Minimum(1, ErrorMessage = OptionRules.AtLeastOne)]
     public int PurgeBatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// PostgreSQL: how often each instance seals the audit events still pending in any organization
+    /// (those of an instance that stopped between a change's commit and its seal). Events are
+    /// sealed right after their change and before any read of the trail, so this bounds only how
+    /// long such leftovers wait when nobody reads.
+    /// </summary>
+    [TimeSpanRange(OptionRules.Zero, MinimumIsExclusive = true, ErrorMessage = OptionRules.PositiveTimeSpan)]
+    public TimeSpan SealSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The most refusal (401/403) warnings written per second; the rest are counted in the next line written.</summary>
     [Minimum(1, ErrorMessage = OptionRules.AtLeastOne)]
     public int RefusalLogLinesPerSecond { get; set; } = 10;

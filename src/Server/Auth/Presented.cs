@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.RegularExpressions;
 using Customers.Server.Audit;
 using Customers.Server.Contract;
 using Customers.Server.Errors;
@@ -12,10 +13,11 @@ namespace Customers.Server.Auth;
 /// </summary>
 public static class Presented
 {
-    /// <summary>Gateway mode: the caller the gateway authenticated, recorded as the actor's subject (documented in the contract).</summary>
-    public const string CallerHeader = "x-auth-caller";
+    /// <summary>Gateway mode: the caller the gateway authenticated, recorded as the actor's subject (the contract's x-caller-header).</summary>
+    public const string CallerHeader = ContractHeaders.Caller;
 
-    public const int MaxCallerLength = 256;
+    // The contract's pattern, matched as the contract means it: the whole value (.NET's $ would also pass a trailing newline).
+    private static readonly Regex CallerShape = new(ContractHeaders.CallerPattern, RegexOptions.CultureInvariant);
 
     public static IEnumerable<(string, string?)> Peer(HttpContext http) =>
         [("peer", http.Connection.RemoteIpAddress?.ToString())];
@@ -55,7 +57,7 @@ public static class Presented
         new(http.Request.Headers[CallerHeader].ToString() is { Length: > 0 } caller ? caller : null,
             mutualTls ? http.Connection.ClientCertificate?.Subject : null, allowing);
 
-    /// <summary>x-auth-caller breaks its documented shape: more than one line, longer than 256, or not visible ASCII and spaces.</summary>
+    /// <summary>x-auth-caller breaks its documented shape (x-caller-header in the contract): more than one line, longer than its maxLength, or not its pattern.</summary>
     public static RequestError? InvalidCaller(HttpContext http)
     {
         var lines = http.Request.Headers[CallerHeader];
@@ -65,10 +67,10 @@ public static class Presented
         }
 
         var value = lines.Count == 1 ? lines[0] ?? "" : null;
-        return value is { Length: > 0 and <= MaxCallerLength } && value.All(c => c is >= ' ' and <= '~')
+        return value is { Length: > 0 and <= ContractHeaders.CallerMaxLength } && CallerShape.Match(value) is { Success: true, Index: 0 } match && match.Length == value.Length
             ? null
             : ContractErrors.InvalidParameter.At("header." + CallerHeader,
-                $"{CallerHeader} must be one line of at most {MaxCallerLength} visible ASCII characters and spaces.");
+                $"{CallerHeader} must be one line of at most {ContractHeaders.CallerMaxLength} visible ASCII characters and spaces.");
     }
 
     private static string? ClientOf(ClaimsPrincipal user) => user.FindFirstValue("azp") ?? user.FindFirstValue("client_id");

@@ -40,6 +40,8 @@ public static class StorageServiceCollectionExtensions
         services.AddHostedService<IdempotencyKeyPurge>();
         services.AddValidatedOptions<Audit.AuditOptions, AuditOptionsValidator>(configuration, Audit.AuditOptions.Section);
         services.AddHostedService<Audit.AuditPurge>();
+        services.AddSingleton<Audit.AuditSealer>();
+        services.AddHostedService(provider => provider.GetRequiredService<Audit.AuditSealer>());
         services.AddValidatedOptions<SqliteBackupOptions, SqliteBackupOptionsValidator>(configuration, SqliteBackupOptions.Section);
         services.AddSingleton<SqliteBackup>();
         services.AddHostedService(provider => provider.GetRequiredService<SqliteBackup>());

@@ -427,7 +427,7 @@ public abstract partial class CustomerStoreContract
         Assert.Equal(5L, Convert.ToInt64(await SqlAsync(settings, "SELECT COUNT(*) FROM customers WHERE org_id = 'telco'")));
     }
 
-    private static async Task<Guid> CreateCustomerAsync(ICustomerStore store, string org, string? externalId = null)
+    protected static async Task<Guid> CreateCustomerAsync(ICustomerStore store, string org, string? externalId = null)
     {
         var result = await store.CreateCustomerAsync(org, externalId, null, default);
         Assert.Equal(CreateOutcome.Created, result.Outcome);

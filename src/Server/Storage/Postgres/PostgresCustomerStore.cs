@@ -6,7 +6,7 @@ using Npgsql;
 namespace Customers.Server.Storage.Postgres;
 
 /// <summary>Customers and credentials in PostgreSQL, shared by every instance of the service.</summary>
-public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvider clock, IOptions<StorageOptions> options, IOptions<OrganizationLimitsOptions> limits) : ICustomerStore
+public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvider clock, IOptions<StorageOptions> options, IOptions<OrganizationLimitsOptions> limits, AuditSealer sealer) : ICustomerStore
 {
     private long MaxCustomers => limits.Value.MaxCustomers > 0 ? limits.Value.MaxCustomers : long.MaxValue;
 
@@ -44,6 +44,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
             await insert.ExecuteNonQueryAsync(token);
             await PostgresAuditLog.AppendAsync(connection, transaction, audit, clock, token);
             await transaction.CommitAsync(token);
+            sealer.Request(orgId);
             return new CreateCustomerResult(CreateOutcome.Created, customer);
         }, cancellationToken);
     }
@@ -114,6 +115,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
 
             await PostgresAuditLog.AppendAsync(connection, transaction, audit, clock, token);
             await transaction.CommitAsync(token);
+            sealer.Request(orgId);
             return new CreateCredentialResult(CreateOutcome.Created, credential);
         }, cancellationToken);
     }
@@ -156,6 +158,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
             {
                 await PostgresAuditLog.AppendAsync(connection, transaction, audit, clock, token);
                 await transaction.CommitAsync(token);
+                sealer.Request(orgId);
                 return DeleteCredentialOutcome.Deleted;
             }
 
@@ -197,6 +200,7 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
             await rest.ExecuteNonQueryAsync(token);
             await PostgresAuditLog.AppendAsync(connection, transaction, audit, clock, token);
             await transaction.CommitAsync(token);
+            sealer.Request(orgId);
             return true;
         }, cancellationToken);
     }
@@ -215,11 +219,20 @@ public sealed class PostgresCustomerStore(PostgresDatabase database, TimeProvide
 
     // From the primary, as writes are: a standby shows the same order, but a reader that moved
     // between servers could see a page again.
+    // Both seal the organization's pending events first: a change acknowledged before the read is in its answer.
     public Task<IReadOnlyList<AuditEntry>> ReadAuditEventsAsync(string orgId, long after, int limit, CancellationToken cancellationToken) =>
-        database.RunAsync(orgId, (connection, token) => PostgresAuditLog.ReadAsync(connection, orgId, after, limit, token), cancellationToken);
+        database.RunAsync(orgId, async (connection, token) =>
+        {
+            await PostgresAuditLog.SealPendingAsync(connection, orgId, token);
+            return await PostgresAuditLog.ReadAsync(connection, orgId, after, limit, token);
+        }, cancellationToken);
 
     public Task<AuditChainEnds> ReadAuditChainEndsAsync(string orgId, CancellationToken cancellationToken) =>
-        database.RunAsync(orgId, (connection, token) => PostgresAuditLog.EndsAsync(connection, orgId, token), cancellationToken);
+        database.RunAsync(orgId, async (connection, token) =>
+        {
+            await PostgresAuditLog.SealPendingAsync(connection, orgId, token);
+            return await PostgresAuditLog.EndsAsync(connection, orgId, token);
+        }, cancellationToken);
 
     public Task<int> PurgeAuditEventsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
         database.RunAsync(null, (connection, token) => PostgresAuditLog.PurgeAsync(connection, cutoff, batchSize, token), cancellationToken);
