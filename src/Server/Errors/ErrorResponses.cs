@@ -18,14 +18,16 @@ public static class ErrorResponses
     public static ObjectResult Result(params IReadOnlyList<RequestError> errors) =>
         new ErrorResult(From(errors)) { StatusCode = errors[0].Status, DeclaredType = typeof(ErrorResponse) };
 
-    /// <summary>Writes the errors straight to the response, for code that runs outside MVC.</summary>
+    /// <summary>Writes the errors as the response: the status of the first, every error in the body.</summary>
     public static Task WriteAsync(HttpContext context, params IReadOnlyList<RequestError> errors)
     {
         context.Response.StatusCode = errors[0].Status;
         CloseIfBodyIsLeftUnread(context);
         context.Response.ContentType = "application/json; charset=utf-8";
-        return System.Text.Json.JsonSerializer.SerializeAsync(
-            context.Response.Body, From(errors), ContractJsonContext.Default.ErrorResponse, context.RequestAborted);
+        // Bytes with a Content-Length, as a success body goes out: an error is a few hundred bytes.
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(From(errors), ContractJsonContext.Default.ErrorResponse);
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
     /// <summary>

@@ -47,6 +47,7 @@ public static class CustomersServiceSetup
         services.AddCustomerStorage(configuration);
         services.AddCustomersAuthentication(configuration);
 
+        services.AddSingleton<RoleAuthorization>();
         services.AddSingleton<RoleAuthorizationFilter>();
         services.AddSingleton<OrganizationRateLimits>();
         services.AddSingleton<OrganizationRateLimitFilter>();
