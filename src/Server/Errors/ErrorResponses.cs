@@ -1,9 +1,12 @@
 using Customers.Server.Contract;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Customers.Server.Errors;
 
-/// <summary>Turns <see cref="RequestError"/>s into the contract's ErrorResponse, as an action result or on the wire.</summary>
+/// <summary>
+/// The one writer of error answers: every <see cref="RequestError"/> the service answers becomes the
+/// contract's ErrorResponse here, whoever decided it (the endpoint pipeline, an operation's result,
+/// the exception handler, the fix-up of the framework's empty answers).
+/// </summary>
 public static class ErrorResponses
 {
     public static ErrorResponse From(IEnumerable<RequestError> errors) => new()
@@ -13,10 +16,6 @@ public static class ErrorResponses
             Error = new ErrorDetail { Code = e.Code, Title = e.Title, Ref = e.Ref, Message = e.Message },
         }).ToList(),
     };
-
-    /// <summary>An action result with the status of the first error and every error in the body.</summary>
-    public static ObjectResult Result(params IReadOnlyList<RequestError> errors) =>
-        new ErrorResult(From(errors)) { StatusCode = errors[0].Status, DeclaredType = typeof(ErrorResponse) };
 
     /// <summary>Writes the errors as the response: the status of the first, every error in the body.</summary>
     public static Task WriteAsync(HttpContext context, params IReadOnlyList<RequestError> errors)
@@ -40,16 +39,6 @@ public static class ErrorResponses
         if (context.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
         {
             context.Response.Headers.Connection = "close";
-        }
-    }
-
-    private sealed class ErrorResult(ErrorResponse value) : ObjectResult(value)
-    {
-        public override Task ExecuteResultAsync(ActionContext context)
-        {
-            context.HttpContext.Response.StatusCode = StatusCode ?? StatusCodes.Status500InternalServerError;
-            CloseIfBodyIsLeftUnread(context.HttpContext);
-            return base.ExecuteResultAsync(context);
         }
     }
 }
