@@ -149,7 +149,17 @@ internal static class RequestRules
             return null;
         }
 
-        var text = value.GetString()!;
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // Not valid UTF-8 (an encoded surrogate, an overlong form): a deserializer refuses it as the field's type.
+            return new(Vocabulary.ContractErrors.InvalidFieldType, reference, $"{field.Name} must be {TypeName(field.Type)}.");
+        }
+
         if (Length(field.Name, text, field.MinLength, field.MaxLength) is { } length)
         {
             return new(length.TooLong ? Vocabulary.ContractErrors.FieldTooLong : Vocabulary.ContractErrors.FieldTooShort, reference, length.Message);
