@@ -29,10 +29,10 @@ public sealed partial class CustomersV4Operations
                 Username = result.Credential.Username,
                 CreatedAt = result.Credential.CreatedAt,
             },
-            CreateOutcome.CustomerNotFound => Problems.CustomerNotFound(org_id, customer_id),
-            CreateOutcome.KeyReused => Problems.IdempotencyKeyReused(org_id),
-            CreateOutcome.CredentialLimitReached => Problems.CredentialLimitReached(customer_id, _limits.Value.MaxCredentialsPerCustomer),
-            _ => Problems.UsernameTaken(org_id),
+            CreateOutcome.CustomerNotFound => ServiceErrors.CustomerNotFound(org_id, customer_id),
+            CreateOutcome.KeyReused => ServiceErrors.IdempotencyKeyReused(org_id),
+            CreateOutcome.CredentialLimitReached => ServiceErrors.CredentialLimitReached(customer_id, _limits.Value.MaxCredentialsPerCustomer),
+            _ => ServiceErrors.UsernameTaken(org_id),
         };
     }
 
@@ -42,7 +42,7 @@ public sealed partial class CustomersV4Operations
         var credentials = await _store.ListCredentialsAsync(org_id, customer_id, cancellationToken);
         if (credentials is null)
         {
-            return Problems.CustomerNotFound(org_id, customer_id);
+            return ServiceErrors.CustomerNotFound(org_id, customer_id);
         }
 
         return new CredentialList
@@ -63,8 +63,8 @@ public sealed partial class CustomersV4Operations
         return outcome switch
         {
             DeleteCredentialOutcome.Deleted => ContractResult.Success,
-            DeleteCredentialOutcome.CustomerNotFound => Problems.CustomerNotFound(org_id, customer_id),
-            _ => Problems.CredentialNotFound(customer_id, credential_id),
+            DeleteCredentialOutcome.CustomerNotFound => ServiceErrors.CustomerNotFound(org_id, customer_id),
+            _ => ServiceErrors.CredentialNotFound(customer_id, credential_id),
         };
     }
 }

@@ -14,8 +14,8 @@ public sealed partial class CustomersV4Operations
         var result = await _store.CreateCustomerAsync(org_id, body.ExternalId, idempotency_Key, cancellationToken);
         return result.Outcome switch
         {
-            CreateOutcome.KeyReused => Problems.IdempotencyKeyReused(org_id),
-            CreateOutcome.CustomerLimitReached => Problems.CustomerLimitReached(org_id, _organizationLimits.Value.MaxCustomers),
+            CreateOutcome.KeyReused => ServiceErrors.IdempotencyKeyReused(org_id),
+            CreateOutcome.CustomerLimitReached => ServiceErrors.CustomerLimitReached(org_id, _organizationLimits.Value.MaxCustomers),
             _ => new CustomerCreated { Id = result.Customer!.Id },
         };
     }
@@ -26,7 +26,7 @@ public sealed partial class CustomersV4Operations
         var customer = await _store.GetCustomerAsync(org_id, customer_id, cancellationToken);
         if (customer is null)
         {
-            return Problems.CustomerNotFound(org_id, customer_id);
+            return ServiceErrors.CustomerNotFound(org_id, customer_id);
         }
 
         return new Customer { Id = customer.Id, ExternalId = customer.ExternalId, CreatedAt = customer.CreatedAt };
@@ -36,7 +36,7 @@ public sealed partial class CustomersV4Operations
     {
         if (!await _store.EraseCustomerAsync(org_id, customer_id, cancellationToken))
         {
-            return Problems.CustomerNotFound(org_id, customer_id);
+            return ServiceErrors.CustomerNotFound(org_id, customer_id);
         }
 
         CredentialsLog.CustomerErased(_logger, customer_id, org_id);

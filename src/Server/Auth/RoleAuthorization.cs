@@ -48,13 +48,13 @@ public sealed partial class RoleAuthorization
         {
             if (!http.Request.Headers.Authorization.Any(value => value?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true))
             {
-                return Refuse(Problems.MissingToken(), operationId, org, Presented.Peer(http));
+                return Refuse(ServiceErrors.MissingToken(), operationId, org, Presented.Peer(http));
             }
 
             var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
             if (!result.Succeeded)
             {
-                return Refuse(Problems.InvalidToken(), operationId, org, Presented.UnvalidatedToken(http, result.Failure?.Message ?? "no principal"));
+                return Refuse(ServiceErrors.InvalidToken(), operationId, org, Presented.UnvalidatedToken(http, result.Failure?.Message ?? "no principal"));
             }
 
             http.User = result.Principal;
@@ -67,19 +67,19 @@ public sealed partial class RoleAuthorization
             if (_gateway.RequiresClientCertificate
                 && !(await http.AuthenticateAsync(CertificateAuthenticationDefaults.AuthenticationScheme)).Succeeded)
             {
-                return Refuse(Problems.UntrustedGateway(), operationId, org, Presented.Gateway(http, ParseRoles(http.Request.Headers[Header])));
+                return Refuse(ServiceErrors.UntrustedGateway(), operationId, org, Presented.Gateway(http, ParseRoles(http.Request.Headers[Header])));
             }
 
             var lines = http.Request.Headers[Header];
             if (lines.Count > 1)
             {
-                return Problems.DuplicateRolesHeader(lines.Count);
+                return ServiceErrors.DuplicateRolesHeader(lines.Count);
             }
 
             roles = ParseRoles(lines);
             if (roles.Count == 0)
             {
-                return Refuse(Problems.MissingRoles(), operationId, org, Presented.Gateway(http, roles));
+                return Refuse(ServiceErrors.MissingRoles(), operationId, org, Presented.Gateway(http, roles));
             }
 
             reference = "header." + Header;
@@ -103,12 +103,12 @@ public sealed partial class RoleAuthorization
 
         if (!anyGranted)
         {
-            return Refuse(Problems.RoleNotPermitted(roles, operationId, reference), operationId, org, Accepted(http, roles));
+            return Refuse(ServiceErrors.RoleNotPermitted(roles, operationId, reference), operationId, org, Accepted(http, roles));
         }
 
         if (org is not null && (tokenOrgs?.Contains(org) == false || !orgCovered))
         {
-            return Refuse(Problems.OrgNotPermitted(), operationId, org, Accepted(http, roles));
+            return Refuse(ServiceErrors.OrgNotPermitted(), operationId, org, Accepted(http, roles));
         }
 
         if (!_jwt.IsConfigured && Presented.InvalidCaller(http) is { } invalidCaller)

@@ -99,6 +99,6 @@ internal sealed class ContractPipeline(RoleAuthorization roles, OrganizationRate
         headers[ContractHeaders.RetryAfter] = refusal.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         headers[ContractHeaders.RateLimitPolicy] = refusal.Policy.Field;
         headers[ContractHeaders.RateLimit] = refusal.StateField;
-        return Problems.RateLimited(org, refusal.Policy.Name, refusal.Policy.PerSecond, refusal.RetryAfterSeconds);
+        return ServiceErrors.RateLimited(org, refusal.Policy.Name, refusal.Policy.PerSecond, refusal.RetryAfterSeconds);
     }
 }

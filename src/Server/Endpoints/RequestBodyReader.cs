@@ -21,13 +21,13 @@ internal sealed class RequestBodyReader(long maxBodyBytes)
         var request = http.Request;
         if (!IsJson(request.ContentType))
         {
-            return (default, Problems.UnsupportedMediaType());
+            return (default, ServiceErrors.UnsupportedMediaType());
         }
 
         if (request.ContentLength > maxBodyBytes)
         {
             await DiscardBodyAsync(http);
-            return (default, Problems.PayloadTooLarge(maxBodyBytes));
+            return (default, ServiceErrors.PayloadTooLarge(maxBodyBytes));
         }
 
         var canHaveBody = http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength != 0;

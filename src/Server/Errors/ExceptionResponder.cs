@@ -22,14 +22,14 @@ public static class ExceptionResponder
 
         var error = exception switch
         {
-            RepositoryTimeoutException timeout => Problems.RepositoryTimeout(timeout.Timeout),
-            RepositoryUnavailableException => Problems.RepositoryUnavailable(),
+            RepositoryTimeoutException timeout => ServiceErrors.RepositoryTimeout(timeout.Timeout),
+            RepositoryUnavailableException => ServiceErrors.RepositoryUnavailable(),
             RepositoryOverloadedException => Overloaded(context),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                Problems.PayloadTooLarge(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0),
+                ServiceErrors.PayloadTooLarge(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0),
             BadHttpRequestException => ContractErrors.InvalidJson.At("body",
                 "The request body could not be read completely."),
-            _ => Problems.Internal(Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier),
+            _ => ServiceErrors.Internal(Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier),
         };
         if (exception is not null && ExpectedFailures.Are(exception))
         {
@@ -43,6 +43,6 @@ public static class ExceptionResponder
     private static RequestError Overloaded(HttpContext context)
     {
         context.Response.Headers[ContractHeaders.RetryAfter] = RepositoryOverloadedException.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Problems.ServiceOverloaded(RepositoryOverloadedException.RetryAfterSeconds);
+        return ServiceErrors.ServiceOverloaded(RepositoryOverloadedException.RetryAfterSeconds);
     }
 }
