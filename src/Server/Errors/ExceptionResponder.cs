@@ -6,12 +6,20 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace Customers.Server.Errors;
 
 /// <summary>
-/// The exception handler's answer: repository failures become 503/504 (a shed call 503 with
+/// The exception handler and its answer: repository failures become 503/504 (a shed call 503 with
 /// Retry-After), an over-large body 413,
 /// and anything else 500 with a trace id to quote and nothing about the failure itself.
 /// </summary>
 public static class ExceptionResponder
 {
+    /// <summary>An unexpected exception answers 500 INTERNAL_ERROR (repository failures 503/504), never a stack trace.</summary>
+    public static IApplicationBuilder UseContractExceptionHandler(this IApplicationBuilder app) => app.UseExceptionHandler(new ExceptionHandlerOptions
+    {
+        ExceptionHandler = RespondAsync,
+        // Expected failures are logged once, as one line, by ExpectedFailures; the rest with their stack trace.
+        SuppressDiagnosticsCallback = context => ExpectedFailures.Are(context.Exception),
+    });
+
     public static Task RespondAsync(HttpContext context)
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
