@@ -4,14 +4,14 @@ namespace Customers.Contract.Codegen;
 
 /// <summary>
 /// A constraint of a request schema that nothing enforces would be a promise nobody keeps. The
-/// server's validation comes from the templates (build/templates: Class.liquid for bodies,
-/// Controller.liquid for parameters) and from ContractJsonInputFormatter (JSON types, unknown
-/// fields); this lists every keyword of a request body or parameter outside what they handle.
+/// server's validation (and the fake's) is the generated operation table read by the shared rules
+/// in src/Shared/ContractRules (JSON types, unknown fields, required, lengths, patterns, the
+/// formats below); this lists every keyword of a request body or parameter outside what they handle.
 /// Response schemas are not validated by the service (the contract tests check them).
 /// </summary>
 public static class ConstraintCheck
 {
-    // Keywords that carry no rule, or whose rule the templates or the input formatter enforce.
+    // Keywords that carry no rule, or whose rule src/Shared/ContractRules enforces.
     private static readonly HashSet<string> Handled =
     [
         "type", "description", "example", "title", "nullable", "deprecated", "readOnly", "writeOnly", "externalDocs",
@@ -66,7 +66,7 @@ public static class ConstraintCheck
         {
             if (!Handled.Contains(keyword) && !keyword.StartsWith("x-", StringComparison.Ordinal))
             {
-                yield return $"{where}: keyword '{keyword}' is not turned into validation by the templates; enforce it (build/templates) or remove it from the contract";
+                yield return $"{where}: keyword '{keyword}' is not turned into validation by the shared rules; enforce it (src/Shared/ContractRules, build/codegen) or remove it from the contract";
             }
         }
 
@@ -74,11 +74,6 @@ public static class ConstraintCheck
         if (schema["format"]?.GetValue<string>() is { } format && !Formats.Contains(format))
         {
             yield return $"{where}: keyword 'format' with value '{format}' is not turned into validation (known: {string.Join(", ", Formats)})";
-        }
-
-        if (schema["minLength"] is not null && schema["maxLength"] is null)
-        {
-            yield return $"{where}: keyword 'minLength' without 'maxLength' is not turned into validation (the templates render StringLength, which needs a maximum)";
         }
 
         if (schema["additionalProperties"] is { } additional && (additional is not JsonValue flag || flag.GetValue<bool>()))

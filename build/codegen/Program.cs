@@ -1,7 +1,7 @@
 using Customers.Contract.Codegen;
 
 // Usage: Customers.Contract.Codegen <contract.yaml> <flavor> <namespace> <output.g.cs>
-//   flavor server: error codes and catalog, header names; checks the request constraints.
+//   flavor server: error codes and catalog, header names, operation table; checks the request constraints.
 //   flavor client: public CustomerCredentialsErrorCodes, internal header names and operation table.
 //   flavor fake:   internal error codes and catalog, header names and operation table.
 // Problems are printed as MSBuild errors ("file: error CODEGEN: …") and make the exit code 1.

@@ -14,6 +14,9 @@ public static class VocabularyWriter
         ErrorCodes(code, contract, "public", "ErrorCodes", "The stable error codes of the contract (x-error-codes in openapi/customers-v4.yaml).");
         Catalog(code, contract, "public");
         Headers(code, contract, "public");
+        // The same table as the client's and the fake's: the service binds and validates every
+        // request from it (src/Shared/ContractRules), so no rule is written twice.
+        Operations(code, contract);
         return code.ToString();
     }
 

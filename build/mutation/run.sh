@@ -16,7 +16,7 @@ root=$PWD
 target_files() {
   case $1 in
     profile) echo "src/Shared/Precis/UsernameCaseMapped.cs" ;;
-    requests) echo "src/Server/Validation/ContractRules.cs src/Server/Validation/BodyValidator.cs src/Server/Validation/RequestValidationFilter.cs src/Server/Validation/ContractJsonInputFormatter.cs src/Server/Errors/ErrorResponses.cs" ;;
+    requests) echo "src/Shared/ContractRules/RequestRules.cs src/Server/Endpoints/RequestBinder.cs src/Server/Endpoints/RequestBodyReader.cs src/Server/Errors/ErrorResponses.cs" ;;
   esac
 }
 target_tests() {

@@ -6,7 +6,8 @@
 #   - a broken contract fails the build with NSwag's message naming the file;
 #   - a request constraint that nothing enforces, or an error table that disagrees with
 #     x-error-codes, fails the build naming what;
-#   - a field added to the contract is part of the idempotency fingerprint with no code.
+#   - a field added to the contract is part of the idempotency fingerprint with no code;
+#   - a new operation reaches an abstract method, is mapped, and is validated from the generated rules.
 # Prints one line per check ("PASS name" / "FAIL name") and, last, "N passed, N failed".
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -127,5 +128,82 @@ else
   fail "a contract with a new optional field builds" "$log"
 fi
 
+# A new operation added to the contract reaches an abstract method of the generated operations
+# base (the build fails until the service overrides it), is mapped, and its arguments are bound and
+# validated from the generated rule table: its optional body field's maxLength answers 400
+# FIELD_TOO_LONG, an unknown field 400 UNKNOWN_FIELD, a valid body the contract's 204.
+copy_repo
+python3 - "$work/repo/openapi/customers-v4.yaml" <<'PY'
+import sys
+p = sys.argv[1]; s = open(p).read()
+errors = "".join(f"        '{status}':\n          $ref: '#/components/responses/{name}'\n" for status, name in [
+    (400, "BadRequest"), (401, "Unauthorized"), (403, "Forbidden"), (404, "NotFound"), (405, "MethodNotAllowed"),
+    (413, "PayloadTooLarge"), (415, "UnsupportedMediaType"), (429, "TooManyRequests"), (500, "InternalServerError"),
+    (503, "ServiceUnavailable"), (504, "GatewayTimeout")])
+path = ("  /v4/orgs/{org_id}/customers/{customer_id}/label:\n    put:\n      operationId: labelCustomer\n"
+        "      tags: [Customers]\n      summary: Labels a customer\n      parameters:\n"
+        "        - $ref: '#/components/parameters/OrgId'\n        - $ref: '#/components/parameters/CustomerId'\n"
+        "      requestBody:\n        required: true\n        content:\n          application/json:\n"
+        "            schema:\n              $ref: '#/components/schemas/CustomerLabel'\n"
+        "      responses:\n        '204':\n          description: Labelled\n          headers:\n            x-trace-id:\n"
+        "              $ref: '#/components/headers/TraceId'\n" + errors)
+schema = ("    CustomerLabel:\n      type: object\n      additionalProperties: false\n      properties:\n"
+          "        label:\n          type: string\n          nullable: true\n          maxLength: 20\n          description: A label\n")
+anchor = "  /v4/orgs/{org_id}/customers/{customer_id}/credentials:\n"
+assert anchor in s and "\n  schemas:\n" in s
+s = s.replace(anchor, path + anchor, 1).replace("\n  schemas:\n", "\n  schemas:\n" + schema, 1)
+open(p, "w").write(s)
+PY
+build_fails_with "a new operation is an abstract method the service must implement" src/Server/Customers.Server.csproj "$work/new-operation.log" \
+  "does not implement inherited abstract member 'CustomersV4OperationsBase.LabelCustomer\(string, Guid, CustomerLabel, CancellationToken\)'"
+cat >"$work/repo/src/Server/Apis/CustomersV4Operations.Label.cs" <<'CS'
+using Customers.Server.Endpoints;
+
+namespace Customers.Server.Apis;
+
+public sealed partial class CustomersV4Operations
+{
+    public override Task<ContractResult> LabelCustomer(string org_id, Guid customer_id, Contract.CustomerLabel body, CancellationToken cancellationToken) =>
+        Task.FromResult(ContractResult.Success);
+}
+CS
+log="$work/new-operation-served.log"
+if dotnet build "$work/repo/src/Server/Customers.Server.csproj" -c Release -nologo -v:q >"$log" 2>&1; then
+  data=$(mktemp -d)
+  (cd "$data" && ASPNETCORE_URLS=http://127.0.0.1:0 AllowedHosts=127.0.0.1 \
+    Authorization__Grants__API_KEY__0='*' Authorization__Orgs__API_KEY__0='*' Idempotency__FingerprintKey="$(head -c 32 /dev/urandom | base64)" \
+    ConnectionStrings__Sqlite="Data Source=$data/customers.db" exec dotnet "$work/repo/src/Server/bin/Release/net10.0/Customers.Server.dll") >"$data/out.log" 2>&1 &
+  server=$!
+  base=
+  for _ in $(seq 1 300); do
+    base=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$data/out.log" | head -n 1 | sed 's/Now listening on: //')
+    [ -n "$base" ] && curl -sf "$base/health/ready" >/dev/null && break
+    sleep 0.1
+  done
+  put() { curl -s -w ' %{http_code}' -X PUT -H 'x-auth-roles: API_KEY' -H 'Content-Type: application/json' -d "$1" "$base/v4/orgs/telco/customers/123e4567-e89b-12d3-a456-556642440000/label"; }
+  long=$(put '{"label":"aaaaaaaaaaaaaaaaaaaaa"}'); unknown=$(put '{"label":"a","colour":"red"}'); fine=$(put '{"label":"a"}'); absent=$(put '{}')
+  kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+  printf 'too long: %s\nunknown: %s\nvalid: %s\nabsent: %s\n' "$long" "$unknown" "$fine" "$absent" >>"$log"
+  cat "$data/out.log" >>"$log"; rm -rf "$data"
+  if [[ $long == *'"FIELD_TOO_LONG"'*'"body.label"'*' 400' && $unknown == *'"UNKNOWN_FIELD"'*' 400' && $fine == ' 204' && $absent == ' 204' ]]; then
+    pass "a new operation is mapped, and its optional field is validated from the generated rules (400, 400, 204, 204)"
+  else
+    fail "a new operation is mapped, and its optional field is validated from the generated rules" "$log"
+  fi
+  # The fake reads the same table through the same shared rules: the same 400s, with no fake code;
+  # a valid body reaches its state machine, which does not serve the operation yet (500 saying so).
+  # (The client's new model is not in its PublicAPI files yet: RS0016 stays a warning here.)
+  fake=$(cd "$work/repo/tests/generation" && dotnet run FakeRequests.cs -c Release -p:TreatWarningsAsErrors=false -- PUT \
+    /v4/orgs/telco/customers/123e4567-e89b-12d3-a456-556642440000/label '{"label":"aaaaaaaaaaaaaaaaaaaaa"}' '{"label":"a","colour":"red"}' '{"label":"a"}' 2>&1)
+  echo "$fake" >>"$log"
+  if [[ $(echo "$fake" | grep -c '^400 .*"FIELD_TOO_LONG".*"body.label"') == 1 && $(echo "$fake" | grep -c '^400 .*"UNKNOWN_FIELD"') == 1 \
+    && $(echo "$fake" | grep -c '^500 .*does not implement labelCustomer') == 1 ]]; then
+    pass "the fake validates the new operation's optional field from the same rules (400, 400, then its state machine)"
+  else
+    fail "the fake validates the new operation's optional field from the same rules" "$log"
+  fi
+else
+  fail "a contract with a new operation builds once the service implements it" "$log"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,7 +8,7 @@ public sealed record AuditContext(AuditCaller Caller, string? TraceId);
 /// down to the store, which writes the event in the change's own transaction. The store's methods
 /// keep their signatures, and a change made outside a request (a tool, a store test) is still
 /// recorded, with <see cref="AuditCaller.Nobody"/>: no path writes a change without its event.
-/// Set by <see cref="AuditScopeFilter"/> around every action.
+/// Set by <see cref="Endpoints.ContractPipeline.BeginAudit"/> around every operation.
 /// </summary>
 public static class AuditScope
 {

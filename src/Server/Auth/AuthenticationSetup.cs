@@ -28,7 +28,7 @@ public static class AuthenticationSetup
     /// <summary>
     /// Registers the Bearer JWT scheme when <see cref="JwtBearerModeOptions"/> is configured, the
     /// client-certificate scheme when <see cref="GatewayOptions"/> names a CA; nothing otherwise.
-    /// Neither is a default scheme: only <see cref="RoleAuthorizationFilter"/> authenticates, on the
+    /// Neither is a default scheme: only <see cref="RoleAuthorization"/> authenticates, on the
     /// contract's operations, so a failing handler never touches health, the docs page or the contract.
     /// </summary>
     public static IServiceCollection AddCustomersAuthentication(this IServiceCollection services, IConfiguration configuration)

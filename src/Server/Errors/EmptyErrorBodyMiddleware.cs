@@ -1,9 +1,9 @@
 namespace Customers.Server.Errors;
 
 /// <summary>
-/// Routing answers some requests itself, with an empty body: a path that no operation has (404)
-/// and a body in a media type that the operation does not read (415); host filtering refuses a
-/// Host that AllowedHosts does not name (400). Each gets an ErrorResponse.
+/// Routing answers a path that no operation has itself, with an empty 404; host filtering refuses
+/// a Host that AllowedHosts does not name with an empty 400. Each gets an ErrorResponse. (A body's
+/// media type is the generated endpoints' to judge: RequestBodyReader answers 415.)
 /// A known path with an unsupported method keeps routing's 405 with Allow and no body, as the
 /// contract documents.
 /// </summary>
@@ -20,9 +20,8 @@ public sealed class EmptyErrorBodyMiddleware(RequestDelegate next)
         var error = context.Response.StatusCode switch
         {
             // Only host filtering answers 400 before routing has chosen an endpoint.
-            StatusCodes.Status400BadRequest when context.GetEndpoint() is null => Problems.InvalidHost(),
-            StatusCodes.Status404NotFound when context.GetEndpoint() is null => Problems.ResourceNotFound(),
-            StatusCodes.Status415UnsupportedMediaType => Problems.UnsupportedMediaType(),
+            StatusCodes.Status400BadRequest when context.GetEndpoint() is null => ServiceErrors.InvalidHost(),
+            StatusCodes.Status404NotFound when context.GetEndpoint() is null => ServiceErrors.ResourceNotFound(),
             _ => null,
         };
         if (error is not null)

@@ -1,9 +1,12 @@
 using Customers.Server.Contract;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Customers.Server.Errors;
 
-/// <summary>Turns <see cref="RequestError"/>s into the contract's ErrorResponse, as an action result or on the wire.</summary>
+/// <summary>
+/// The one writer of error answers: every <see cref="RequestError"/> the service answers becomes the
+/// contract's ErrorResponse here, whoever decided it (the endpoint pipeline, an operation's result,
+/// the exception handler, the fix-up of the framework's empty answers).
+/// </summary>
 public static class ErrorResponses
 {
     public static ErrorResponse From(IEnumerable<RequestError> errors) => new()
@@ -14,18 +17,16 @@ public static class ErrorResponses
         }).ToList(),
     };
 
-    /// <summary>An action result with the status of the first error and every error in the body.</summary>
-    public static ObjectResult Result(params IReadOnlyList<RequestError> errors) =>
-        new ErrorResult(From(errors)) { StatusCode = errors[0].Status, DeclaredType = typeof(ErrorResponse) };
-
-    /// <summary>Writes the errors straight to the response, for code that runs outside MVC.</summary>
+    /// <summary>Writes the errors as the response: the status of the first, every error in the body.</summary>
     public static Task WriteAsync(HttpContext context, params IReadOnlyList<RequestError> errors)
     {
         context.Response.StatusCode = errors[0].Status;
         CloseIfBodyIsLeftUnread(context);
         context.Response.ContentType = "application/json; charset=utf-8";
-        return System.Text.Json.JsonSerializer.SerializeAsync(
-            context.Response.Body, From(errors), ContractJsonContext.Default.ErrorResponse, context.RequestAborted);
+        // Bytes with a Content-Length, as a success body goes out: an error is a few hundred bytes.
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(From(errors), ContractJsonContext.Default.ErrorResponse);
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
     /// <summary>
@@ -38,16 +39,6 @@ public static class ErrorResponses
         if (context.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
         {
             context.Response.Headers.Connection = "close";
-        }
-    }
-
-    private sealed class ErrorResult(ErrorResponse value) : ObjectResult(value)
-    {
-        public override Task ExecuteResultAsync(ActionContext context)
-        {
-            context.HttpContext.Response.StatusCode = StatusCode ?? StatusCodes.Status500InternalServerError;
-            CloseIfBodyIsLeftUnread(context.HttpContext);
-            return base.ExecuteResultAsync(context);
         }
     }
 }

@@ -1,14 +1,12 @@
 using Customers.Server.Apis;
 using Customers.Server.Auth;
 using Customers.Server.Contract;
+using Customers.Server.Endpoints;
 using Customers.Server.Errors;
 using Customers.Server.Limits;
 using Customers.Server.Storage;
-using Customers.Server.Validation;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HostFiltering;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Formatters;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -44,44 +42,15 @@ public static class CustomersServiceSetup
         services.AddCustomerStorage(configuration);
         services.AddCustomersAuthentication(configuration);
 
-        services.AddSingleton<RoleAuthorizationFilter>();
+        services.AddSingleton<RoleAuthorization>();
         services.AddSingleton<OrganizationRateLimits>();
-        services.AddSingleton<OrganizationRateLimitFilter>();
-        services.AddSingleton<IdempotencyKeyFilter>();
         services.AddSingleton<Audit.RefusalLog>();
-        services.AddSingleton<Audit.AuditScopeFilter>();
-        // MVC's core and nothing else: the contract's checks replace DataAnnotations validation, and
-        // ApiExplorer, CORS, authorization attributes and formatter mappings are not used (cold start).
-        services
-            .AddMvcCore(mvc =>
-            {
-                // Instances (or a reusable service filter), never Filters.Add<T>(): that builds new filters for
-                // every request and keeps MVC from caching the filter pipeline.
-                mvc.Filters.Add(new ServiceFilterAttribute(typeof(RoleAuthorizationFilter)) { IsReusable = true });
-                // A resource filter: after every authorization filter, before the body is read.
-                mvc.Filters.Add(new ServiceFilterAttribute(typeof(OrganizationRateLimitFilter)) { IsReusable = true });
-                mvc.Filters.Add(new RequestValidationFilter());
-                mvc.Filters.Add(new ServiceFilterAttribute(typeof(IdempotencyKeyFilter)) { IsReusable = true });
-                // The caller and trace id of the request, for the audit event its change writes.
-                mvc.Filters.Add(new ServiceFilterAttribute(typeof(Audit.AuditScopeFilter)) { IsReusable = true });
-                // The contract's rules are checked by ContractJsonInputFormatter and RequestValidationFilter,
-                // which know which rule failed; MVC's own DataAnnotations pass would only repeat them.
-                mvc.ModelValidatorProviders.Clear();
-                mvc.InputFormatters.RemoveType<SystemTextJsonInputFormatter>();
-                mvc.InputFormatters.Insert(0, new ContractJsonInputFormatter(ContractJsonContext.Default.Options, limits.MaxRequestBodyBytes));
-                var json = mvc.OutputFormatters.OfType<SystemTextJsonOutputFormatter>().Single();
-                mvc.OutputFormatters[mvc.OutputFormatters.IndexOf(json)] = new ContractJsonOutputFormatter(json.SerializerOptions);
-            })
-            .AddJsonOptions(json =>
-            {
-                json.JsonSerializerOptions.TypeInfoResolverChain.Clear();
-                json.JsonSerializerOptions.TypeInfoResolverChain.Add(ContractJsonContext.Default);
-            })
-            .ConfigureApiBehaviorOptions(api =>
-            {
-                api.SuppressModelStateInvalidFilter = true; // RequestValidationFilter answers instead.
-                api.SuppressMapClientErrors = true; // Errors are ErrorResponse, never ProblemDetails.
-            });
+        // The contract's endpoints: the operations (one instance for every request) and the steps
+        // each request takes before and after one (Endpoints/ContractPipeline). No MVC.
+        services.AddSingleton<CustomersV4OperationsBase, CustomersV4Operations>();
+        services.AddSingleton(new RequestBodyReader(limits.MaxRequestBodyBytes));
+        services.AddSingleton<RequestBinder>();
+        services.AddSingleton<ContractPipeline>();
         return builder;
     }
 
@@ -93,7 +62,7 @@ public static class CustomersServiceSetup
         app.UseContractExceptionHandler();
         app.UseWhen(context => context.Request.Path.StartsWithSegments(DocsPageEndpoint.Path), docs => docs.UseMiddleware<DocsPageSecurityHeaders>());
         app.UseOperationMetricsTag();
-        app.MapControllers();
+        app.MapCustomersV4Operations();
         // Outside the contract and the roles check: the contract itself, its docs page, and health for the orchestrator.
         app.MapContractDocument();
         app.MapDocsPage();

@@ -189,7 +189,7 @@ public sealed class RequestRuleTests(SharedService service) : IClassFixture<Shar
 
     [Theory]
     [InlineData("not-a-uuid", "not-a-uuid")]
-    [InlineData("{" + Uuid + "}", "{" + Uuid + "}")] // MVC's binder takes braces; the contract does not
+    [InlineData("{" + Uuid + "}", "{" + Uuid + "}")] // Guid.Parse takes braces; the contract does not
     [InlineData("123e4567e89b12d3a456556642440000", "123e4567e89b12d3a456556642440000")]
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…")]
     [InlineData("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")] // 64: shown whole
@@ -239,7 +239,7 @@ public sealed class RequestRuleTests(SharedService service) : IClassFixture<Shar
     }
 
     [Fact]
-    public async Task An_error_written_outside_mvc_is_an_error_response_in_utf8_json()
+    public async Task An_error_routing_answers_is_an_error_response_in_utf8_json()
     {
         using var response = await _client.GetAsync("/v4/orgs/telco/nothing-here");
 

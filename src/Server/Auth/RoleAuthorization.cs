@@ -4,7 +4,6 @@ using Customers.Server.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -17,14 +16,13 @@ namespace Customers.Server.Auth;
 /// x-auth-roles, set by the gateway (in exactly one line, and with mutual TLS configured only over a
 /// connection with the gateway's client certificate), or in JWT mode from the token, which also names the caller's
 /// organizations; in both modes a role may be limited to organizations in configuration. The
-/// operation is the route name, which the generated controller base sets to the operationId. An
-/// endpoint without an operationId is granted to nobody.
+/// operation is the contract's operationId, which the generated endpoint passes.
 /// A refusal (401, 403) writes one rate-limited warning with what the caller presented
 /// (<see cref="RefusalLog"/>); an accepted call leaves its <see cref="AuditCaller"/> for the audit trail.
-/// One instance serves every request (registered as a singleton and added as a reusable filter),
-/// so MVC caches the filter pipeline; the grants are compiled once per configuration change.
+/// The first step of <see cref="Endpoints.ContractPipeline"/>. One instance serves every request;
+/// the grants are compiled once per configuration change.
 /// </summary>
-public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
+public sealed partial class RoleAuthorization
 {
     public const string Header = ContractHeaders.Roles;
 
@@ -33,16 +31,16 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
     private readonly RefusalLog _refusals;
     private volatile RoleGrants _grants;
 
-    public RoleAuthorizationFilter(IOptionsMonitor<RoleGrantsOptions> grants, JwtBearerModeOptions jwt, GatewayOptions gateway, RefusalLog refusals)
+    public RoleAuthorization(IOptionsMonitor<RoleGrantsOptions> grants, JwtBearerModeOptions jwt, GatewayOptions gateway, RefusalLog refusals)
     {
         (_jwt, _gateway, _refusals) = (jwt, gateway, refusals);
         _grants = RoleGrants.From(grants.CurrentValue);
         grants.OnChange(changed => _grants = RoleGrants.From(changed));
     }
 
-    public async Task OnAuthorizationAsync(AuthorizationFilterContext context)
+    /// <summary>Null when the caller may call <paramref name="operationId"/> on <paramref name="org"/> (then the caller is the request's <see cref="AuditCaller"/>), else the refusal to answer.</summary>
+    public async Task<RequestError?> AuthorizeAsync(HttpContext http, string operationId, string? org)
     {
-        var http = context.HttpContext;
         IReadOnlyList<string> roles;
         IReadOnlySet<string>? tokenOrgs = null;
         string reference;
@@ -50,15 +48,13 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
         {
             if (!http.Request.Headers.Authorization.Any(value => value?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true))
             {
-                Refuse(context, Problems.MissingToken(), Presented.Peer(http));
-                return;
+                return Refuse(ServiceErrors.MissingToken(), operationId, org, Presented.Peer(http));
             }
 
             var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
             if (!result.Succeeded)
             {
-                Refuse(context, Problems.InvalidToken(), Presented.UnvalidatedToken(http, result.Failure?.Message ?? "no principal"));
-                return;
+                return Refuse(ServiceErrors.InvalidToken(), operationId, org, Presented.UnvalidatedToken(http, result.Failure?.Message ?? "no principal"));
             }
 
             http.User = result.Principal;
@@ -71,33 +67,28 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
             if (_gateway.RequiresClientCertificate
                 && !(await http.AuthenticateAsync(CertificateAuthenticationDefaults.AuthenticationScheme)).Succeeded)
             {
-                Refuse(context, Problems.UntrustedGateway(), Presented.Gateway(http, ParseRoles(http.Request.Headers[Header])));
-                return;
+                return Refuse(ServiceErrors.UntrustedGateway(), operationId, org, Presented.Gateway(http, ParseRoles(http.Request.Headers[Header])));
             }
 
             var lines = http.Request.Headers[Header];
             if (lines.Count > 1)
             {
-                context.Result = ErrorResponses.Result(Problems.DuplicateRolesHeader(lines.Count));
-                return;
+                return ServiceErrors.DuplicateRolesHeader(lines.Count);
             }
 
             roles = ParseRoles(lines);
             if (roles.Count == 0)
             {
-                Refuse(context, Problems.MissingRoles(), Presented.Gateway(http, roles));
-                return;
+                return Refuse(ServiceErrors.MissingRoles(), operationId, org, Presented.Gateway(http, roles));
             }
 
             reference = "header." + Header;
         }
 
-        var operationId = context.ActionDescriptor.AttributeRouteInfo?.Name;
         var grants = _grants;
-        var org = context.RouteData.Values.TryGetValue(ContractTenancy.Parameter, out var value) ? value as string : null;
         bool anyGranted = false, orgCovered = org is null;
         List<string>? allowing = null;
-        for (var i = 0; i < roles.Count && operationId is not null; i++)
+        for (var i = 0; i < roles.Count; i++)
         {
             if (grants.IsGranted(roles[i], operationId))
             {
@@ -112,38 +103,35 @@ public sealed partial class RoleAuthorizationFilter : IAsyncAuthorizationFilter
 
         if (!anyGranted)
         {
-            Refuse(context, Problems.RoleNotPermitted(roles, operationId ?? "this operation", reference), Accepted(http, roles));
-            return;
+            return Refuse(ServiceErrors.RoleNotPermitted(roles, operationId, reference), operationId, org, Accepted(http, roles));
         }
 
         if (org is not null && (tokenOrgs?.Contains(org) == false || !orgCovered))
         {
-            Refuse(context, Problems.OrgNotPermitted(), Accepted(http, roles));
-            return;
+            return Refuse(ServiceErrors.OrgNotPermitted(), operationId, org, Accepted(http, roles));
         }
 
         if (!_jwt.IsConfigured && Presented.InvalidCaller(http) is { } invalidCaller)
         {
-            context.Result = ErrorResponses.Result(invalidCaller);
-            return;
+            return invalidCaller;
         }
 
         allowing!.Sort(StringComparer.Ordinal); // One order, whatever order the caller listed them in: the event is hashed.
         http.Features.Set(_jwt.IsConfigured ? Presented.TokenCaller(http, allowing) : Presented.GatewayCaller(http, allowing, _gateway.RequiresClientCertificate));
+        return null;
     }
 
     // What an authenticated caller presented (a valid token, or the gateway's headers).
     private IEnumerable<(string, string?)> Accepted(HttpContext http, IReadOnlyList<string> roles) =>
         _jwt.IsConfigured ? Presented.Token(http, roles) : Presented.Gateway(http, roles);
 
-    private void Refuse(AuthorizationFilterContext context, Errors.RequestError problem, IEnumerable<(string, string?)> presented)
+    private RequestError Refuse(RequestError problem, string operationId, string? org, IEnumerable<(string, string?)> presented)
     {
-        context.Result = ErrorResponses.Result(problem);
-        _refusals.Refused(problem.Status, problem.Code, context.ActionDescriptor.AttributeRouteInfo?.Name,
-            context.RouteData.Values.TryGetValue(ContractTenancy.Parameter, out var org) ? org as string : null, presented);
+        _refusals.Refused(problem.Status, problem.Code, operationId, org, presented);
+        return problem;
     }
 
-    /// <summary>The distinct roles of x-auth-roles: comma-separated (the filter refuses a second line before this).</summary>
+    /// <summary>The distinct roles of x-auth-roles: comma-separated (a second line is refused before this).</summary>
     public static IReadOnlyList<string> ParseRoles(StringValues headerValues)
     {
         // The gateway sends one role in one line almost always: that needs no splitting.

@@ -1,16 +1,16 @@
 using System.Globalization;
 using Customers.Server.Audit;
 using Customers.Server.Contract;
-using Microsoft.AspNetCore.Mvc;
+using Customers.Server.Endpoints;
 
 namespace Customers.Server.Apis;
 
 /// <summary>The "Audit" operations: reading the trail as a change feed, and verifying its chain.</summary>
-public sealed partial class CustomersV4Controller
+public sealed partial class CustomersV4Operations
 {
     private const int MaxAuditPage = 100;
 
-    public override async Task<ActionResult<AuditEventPage>> ListAuditEvents(string org_id, string? after, string? limit, CancellationToken cancellationToken)
+    public override async Task<ContractResult<AuditEventPage>> ListAuditEvents(string org_id, string? after, string? limit, CancellationToken cancellationToken)
     {
         // The contract's patterns have checked both: digits, and 1 to 100. A cursor past long's range is past every event.
         var from = after is null ? 0 : long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var cursor) ? cursor : long.MaxValue;
@@ -24,7 +24,7 @@ public sealed partial class CustomersV4Controller
         };
     }
 
-    public override async Task<ActionResult<AuditVerification>> VerifyAuditTrail(string org_id, CancellationToken cancellationToken)
+    public override async Task<ContractResult<AuditVerification>> VerifyAuditTrail(string org_id, CancellationToken cancellationToken)
     {
         var result = await new AuditVerifier(_store).VerifyAsync(org_id, cancellationToken);
         return new AuditVerification { Verified = result.Verified, EventsChecked = result.EventsChecked, FirstBroken = result.FirstBroken };

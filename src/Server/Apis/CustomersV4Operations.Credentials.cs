@@ -1,18 +1,17 @@
 using Customers.Server.Contract;
+using Customers.Server.Endpoints;
 using Customers.Server.Errors;
 using Customers.Server.Storage;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Customers.Server.Apis;
 
 /// <summary>The "Customer credentials" operations.</summary>
-public sealed partial class CustomersV4Controller
+public sealed partial class CustomersV4Operations
 {
-    public override async Task<ActionResult<CredentialCreated>> CreateCredential(
-        string? idempotency_Key, string org_id, Guid customer_id, Credential body, CancellationToken cancellationToken)
+    public override async Task<ContractResult<CredentialCreated>> CreateCredential(
+        IdempotencyKey? idempotency_Key, string org_id, Guid customer_id, Credential body, CancellationToken cancellationToken)
     {
-        var key = IdempotencyKeyFilter.KeyOf(HttpContext);
-        var result = await _store.CreateCredentialAsync(org_id, customer_id, body.Username, key, cancellationToken);
+        var result = await _store.CreateCredentialAsync(org_id, customer_id, body.Username, idempotency_Key, cancellationToken);
         if (result.Outcome == CreateOutcome.Created)
         {
             CredentialsLog.Created(_logger, result.Credential!.Id, customer_id, org_id, body.Username);
@@ -24,26 +23,26 @@ public sealed partial class CustomersV4Controller
 
         return result.Outcome switch
         {
-            CreateOutcome.Created or CreateOutcome.Replayed => StatusCode(StatusCodes.Status201Created, new CredentialCreated
+            CreateOutcome.Created or CreateOutcome.Replayed => new CredentialCreated
             {
                 Id = result.Credential!.Id,
                 Username = result.Credential.Username,
                 CreatedAt = result.Credential.CreatedAt,
-            }),
-            CreateOutcome.CustomerNotFound => ErrorResponses.Result(Problems.CustomerNotFound(org_id, customer_id)),
-            CreateOutcome.KeyReused => ErrorResponses.Result(Problems.IdempotencyKeyReused(org_id)),
-            CreateOutcome.CredentialLimitReached => ErrorResponses.Result(Problems.CredentialLimitReached(customer_id, _limits.Value.MaxCredentialsPerCustomer)),
-            _ => ErrorResponses.Result(Problems.UsernameTaken(org_id)),
+            },
+            CreateOutcome.CustomerNotFound => ServiceErrors.CustomerNotFound(org_id, customer_id),
+            CreateOutcome.KeyReused => ServiceErrors.IdempotencyKeyReused(org_id),
+            CreateOutcome.CredentialLimitReached => ServiceErrors.CredentialLimitReached(customer_id, _limits.Value.MaxCredentialsPerCustomer),
+            _ => ServiceErrors.UsernameTaken(org_id),
         };
     }
 
-    public override async Task<ActionResult<CredentialList>> ListCredentials(
+    public override async Task<ContractResult<CredentialList>> ListCredentials(
         string org_id, Guid customer_id, CancellationToken cancellationToken)
     {
         var credentials = await _store.ListCredentialsAsync(org_id, customer_id, cancellationToken);
         if (credentials is null)
         {
-            return ErrorResponses.Result(Problems.CustomerNotFound(org_id, customer_id));
+            return ServiceErrors.CustomerNotFound(org_id, customer_id);
         }
 
         return new CredentialList
@@ -52,7 +51,7 @@ public sealed partial class CustomersV4Controller
         };
     }
 
-    public override async Task<IActionResult> DeleteCredential(
+    public override async Task<ContractResult> DeleteCredential(
         string org_id, Guid customer_id, Guid credential_id, CancellationToken cancellationToken)
     {
         var outcome = await _store.DeleteCredentialAsync(org_id, customer_id, credential_id, cancellationToken);
@@ -63,9 +62,9 @@ public sealed partial class CustomersV4Controller
 
         return outcome switch
         {
-            DeleteCredentialOutcome.Deleted => NoContent(),
-            DeleteCredentialOutcome.CustomerNotFound => ErrorResponses.Result(Problems.CustomerNotFound(org_id, customer_id)),
-            _ => ErrorResponses.Result(Problems.CredentialNotFound(customer_id, credential_id)),
+            DeleteCredentialOutcome.Deleted => ContractResult.Success,
+            DeleteCredentialOutcome.CustomerNotFound => ServiceErrors.CustomerNotFound(org_id, customer_id),
+            _ => ServiceErrors.CredentialNotFound(customer_id, credential_id),
         };
     }
 }

@@ -3,10 +3,12 @@ using Customers.Server.Contract;
 namespace Customers.Server.Errors;
 
 /// <summary>
-/// The errors that the service itself decides (not the request's shape): where they point and what
-/// they say. Code, status and title come from the contract (<see cref="ContractErrors"/>).
+/// Each error the service decides itself (callers, limits, the store's outcomes, failures; the
+/// request's shape is the shared rules'), as the <see cref="RequestError"/> it answers: where it
+/// points and what it says. Code, status and title come from the contract (<see cref="ContractErrors"/>).
+/// Not RFC 9457 problem details: the contract's answers are ErrorResponse.
 /// </summary>
-public static class Problems
+public static class ServiceErrors
 {
     public static RequestError MissingRoles() => ContractErrors.MissingRoles.At(
         "header." + ContractHeaders.Roles, $"The {ContractHeaders.Roles} header is missing or empty.");
