@@ -75,7 +75,7 @@ public sealed class OptionsValidationTests
         services.AddLogging();
         services.AddCustomerStorage(configuration);
         services.AddCustomersAuthentication(configuration);
-        services.AddValidatedOptions<LimitsOptions, LimitsOptionsValidator>(configuration, LimitsOptions.Section);
+        services.AddValidatedOptions<LimitsOptions, LimitsOptionsValidator>(LimitsOptions.Section).Bind(configuration.GetSection(LimitsOptions.Section));
         using var provider = services.BuildServiceProvider();
         try
         {

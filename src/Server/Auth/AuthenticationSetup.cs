@@ -38,7 +38,7 @@ public static class AuthenticationSetup
         services.AddSingleton(jwt);
         services.AddSingleton(gateway);
         // The same settings as options, so that they are validated at start with the others.
-        services.AddValidatedOptions<JwtBearerModeOptions, JwtBearerModeOptionsValidator>(configuration, JwtBearerModeOptions.Section);
+        services.AddValidatedOptions<JwtBearerModeOptions, JwtBearerModeOptionsValidator>(JwtBearerModeOptions.Section).Bind(configuration.GetSection(JwtBearerModeOptions.Section));
         services.AddSingleton<IValidateOptions<JwtBearerModeOptions>, JwtBearerModeRules>();
         // ASP.NET Core makes a lone scheme the default, and its authentication middleware then runs it
         // on every request, health and docs included, ahead of the service's own error handling.

@@ -27,7 +27,7 @@ public static class CustomersServiceSetup
         }
 
         var limits = configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
-        builder.Services.AddValidatedOptions<LimitsOptions, LimitsOptionsValidator>(configuration, LimitsOptions.Section);
+        builder.Services.AddValidatedOptions<LimitsOptions, LimitsOptionsValidator>(LimitsOptions.Section).Bind(configuration.GetSection(LimitsOptions.Section));
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
 
         // First of all startup filters, so that it wraps what the framework adds in front of the app.

@@ -116,17 +116,19 @@ public sealed class ConfigurationKeyValidator<TOptions>(string section, IValidat
 public static class ValidatedOptionsRegistration
 {
     /// <summary>
-    /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and checks it with the
-    /// source-generated <typeparamref name="TValidator"/> when the host starts (ValidateOnStart),
-    /// its failures naming configuration keys. What dotnet/extensions does with
+    /// Checks <typeparamref name="TOptions"/> with the source-generated <typeparamref name="TValidator"/>
+    /// when the host starts (ValidateOnStart), its failures naming the configuration keys under
+    /// <paramref name="section"/>. What dotnet/extensions does with
     /// AddOptionsWithValidateOnStart&lt;TOptions, TValidator&gt;, plus the keys in the messages.
+    /// The caller binds the section: a Bind with the options type spelled out is one the
+    /// configuration binding generator compiles (no reflection, Native AOT); a generic one here is not.
     /// </summary>
-    public static OptionsBuilder<TOptions> AddValidatedOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TOptions, TValidator>(
-        this IServiceCollection services, IConfiguration configuration, string section)
+    public static OptionsBuilder<TOptions> AddValidatedOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, TValidator>(
+        this IServiceCollection services, string section)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>, new()
     {
         services.AddSingleton<IValidateOptions<TOptions>>(new ConfigurationKeyValidator<TOptions>(section, new TValidator()));
-        return services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        return services.AddOptions<TOptions>().ValidateOnStart();
     }
 }

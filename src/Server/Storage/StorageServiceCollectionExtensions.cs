@@ -17,11 +17,11 @@ public static class StorageServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCustomerStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(configuration, StorageOptions.Section);
+        services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(StorageOptions.Section).Bind(configuration.GetSection(StorageOptions.Section));
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsRules>();
         // The customer quota is the organization's, but the stores enforce it in the create's transaction.
-        services.AddValidatedOptions<OrganizationLimitsOptions, OrganizationLimitsOptionsValidator>(configuration, OrganizationLimitsOptions.Section);
-        services.AddValidatedOptions<IdempotencyOptions, IdempotencyOptionsValidator>(configuration, IdempotencyOptions.Section);
+        services.AddValidatedOptions<OrganizationLimitsOptions, OrganizationLimitsOptionsValidator>(OrganizationLimitsOptions.Section).Bind(configuration.GetSection(OrganizationLimitsOptions.Section));
+        services.AddValidatedOptions<IdempotencyOptions, IdempotencyOptionsValidator>(IdempotencyOptions.Section).Bind(configuration.GetSection(IdempotencyOptions.Section));
         services.AddSingleton<IdempotencyFingerprints>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SqliteDatabase>();
@@ -38,11 +38,11 @@ public static class StorageServiceCollectionExtensions
             : provider.GetRequiredService<SqliteMigrator>());
         services.AddHostedService<StorageStartup>();
         services.AddHostedService<IdempotencyKeyPurge>();
-        services.AddValidatedOptions<Audit.AuditOptions, AuditOptionsValidator>(configuration, Audit.AuditOptions.Section);
+        services.AddValidatedOptions<Audit.AuditOptions, AuditOptionsValidator>(Audit.AuditOptions.Section).Bind(configuration.GetSection(Audit.AuditOptions.Section));
         services.AddHostedService<Audit.AuditPurge>();
         services.AddSingleton<Audit.AuditSealer>();
         services.AddHostedService(provider => provider.GetRequiredService<Audit.AuditSealer>());
-        services.AddValidatedOptions<SqliteBackupOptions, SqliteBackupOptionsValidator>(configuration, SqliteBackupOptions.Section);
+        services.AddValidatedOptions<SqliteBackupOptions, SqliteBackupOptionsValidator>(SqliteBackupOptions.Section).Bind(configuration.GetSection(SqliteBackupOptions.Section));
         services.AddSingleton<SqliteBackup>();
         services.AddHostedService(provider => provider.GetRequiredService<SqliteBackup>());
         services.AddSingleton<AdmissionGate>();
