@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README's test command and CI run it:
-#   builds everything in Release (warnings are errors), runs every xunit project, packs the client
+#   builds everything in Release (warnings are errors), publishes the service as Native AOT, runs
+#   every xunit project (the scenario suite and the process suites also against the native
+#   executable), packs the client
 #   and runs what consumes the package (consumer tests, sample, trimmed publish), checks that the
 #   tests made the service answer every documented status, lints the contract (Spectral, Redocly),
 #   checks it for breaking changes against the released one, then runs the
@@ -58,8 +60,33 @@ show() {
        /^[[:space:]]+(Failed|Skipped) |^Total tests|^[[:space:]]+Skip reason|: error / { print }'
 }
 
+echo "== the service as Native AOT, what the Dockerfile deploys (docs/native-aot.md)"
+# Published once here; the scenario suite (Customers.Client.Testing.Tests, TheNativeService) and
+# bench/run.sh --smoke run this executable. A trim or AOT warning is an error (warnings are errors).
+native=$(mktemp -d)
+trap 'rm -rf "$results" "$native"' EXIT
+check "the service publishes as a Native AOT executable (dotnet publish -r linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/'))" \
+  dotnet publish src/Server -c Release -r "linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')" -nologo -o "$native"
+[ -x "$native/Customers.Server" ] && export CUSTOMERS_NATIVE_SERVER="$native/Customers.Server"
+
 echo "== xunit suites"
 dotnet test Customers.slnx -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | show
+
+echo "== the process suites again, against the Native AOT executable"
+# The suites that start the service as a process (Processes/ServiceProcess.cs), run a second time
+# with the executable the Dockerfile deploys instead of the JIT build: real TLS and mutual TLS,
+# the docs page in Chromium, hostile input, SIGKILL durability, shutdown, limits, backups, logs,
+# telemetry, PostgreSQL faults. Left out: what measures time or load (soak, rate refill) and the
+# long cluster drills (failover, pgBackRest), which the JIT pass covers.
+if [ -n "${CUSTOMERS_NATIVE_SERVER:-}" ]; then
+  native_suites="MutualTlsGatewayTests DocsPageTests HostileInputTests LogRedactionTests TelemetryTests ShutdownTests Reliability.LimitsTests RefusalLogTests DurabilityTests SqliteBackupTests FaultLoggingTests FrozenServerProcessTests"
+  filter=$(printf '|FullyQualifiedName~%s' $native_suites)
+  CUSTOMERS_SERVICE_EXECUTABLE=$CUSTOMERS_NATIVE_SERVER dotnet test tests/Customers.Server.Tests -c Release --no-build -nologo --filter "${filter#|}" \
+    --logger "trx;LogFileName=native-process-suites.trx" --logger "console;verbosity=normal" --results-directory "$results" | show
+else
+  echo "FAIL the Native AOT publish failed: the process suites did not run against it"
+  failed=$((failed + 1))
+fi
 
 if [ -s "$TEST_ARTIFACTS_DIR/figures.txt" ]; then
   echo "== figures of the reliability suites"

@@ -13,9 +13,12 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
     where TTarget : class, ITarget
 {
     private const string Org = "telco";
-    private readonly HttpClient _http = target.Http();
+    private HttpClient? _http;
 
-    [Fact]
+    // Made on first use, so that a target that cannot run (NativeTarget without its executable) skips each test with its reason.
+    private HttpClient Http => _http ??= target.Http();
+
+    [SkippableFact]
     public async Task Create_list_and_delete_a_credential()
     {
         var customer = await CreateCustomerAsync();
@@ -32,7 +35,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         Assert.Empty((await ExpectAsync(Get(Credentials(customer)), 200)).GetProperty("credentials").EnumerateArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Usernames_are_unique_per_organization_in_any_letter_case()
     {
         var one = await CreateCustomerAsync();
@@ -44,7 +47,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         await ExpectAsync(Post(Credentials(elsewhere, "other-org"), """{"username":"bob@example.com"}"""), 201);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Usernames_that_are_one_under_RFC_8265_are_taken_in_every_form()
     {
         var one = await CreateCustomerAsync();
@@ -57,7 +60,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_customer_of_another_organization_is_not_found()
     {
         var customer = await CreateCustomerAsync();
@@ -69,7 +72,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         Assert.Equal(customer, read.GetProperty("id").GetGuid());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Roles_are_required_and_must_be_permitted()
     {
         var customer = await CreateCustomerAsync();
@@ -83,7 +86,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("{'username': 'username@masmovil.com'}", "INVALID_JSON", "body")]
     [InlineData("{}", "MISSING_FIELD", "body.username")]
     [InlineData("""{"username":null}""", "MISSING_FIELD", "body.username")]
@@ -104,7 +107,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         Assert.Empty((await ExpectAsync(Get(Credentials(customer)), 200)).GetProperty("credentials").EnumerateArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_username_over_82_characters_answers_400_field_too_long()
     {
         var customer = await CreateCustomerAsync();
@@ -113,7 +116,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         await ExpectAsync(Post(Credentials(customer), $$"""{"username":"{{new string('a', 82)}}"}"""), 201);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Malformed_path_parameters_answer_400()
     {
         await ExpectErrorAsync(Get($"/v4/orgs/{Org}/customers/not-a-uuid/credentials"), 400, "INVALID_UUID", "path.customer_id");
@@ -121,7 +124,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         await ExpectErrorAsync(Get($"/v4/orgs/-dash/customers/{Guid.NewGuid()}"), 400, "INVALID_PARAMETER", "path.org_id");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_idempotent_create_is_replayed_and_a_reused_key_conflicts()
     {
         var customer = await CreateCustomerAsync();
@@ -136,7 +139,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
     }
 
     /// <summary>The fingerprint is the parsed request: white space, escapes, an explicit null and the uuid's letter case do not count.</summary>
-    [Fact]
+    [SkippableFact]
     public async Task An_idempotent_create_is_replayed_for_the_same_request_written_otherwise()
     {
         var customer = await CreateCustomerAsync();
@@ -161,11 +164,11 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         Assert.Single((await ExpectAsync(Get(Credentials(customer)), 200)).GetProperty("credentials").EnumerateArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_malformed_idempotency_key_answers_400_before_the_customer_is_looked_up() =>
         await ExpectErrorAsync(Post(Credentials(Guid.NewGuid()), """{"username":"k@example.com"}""", "two words"), 400, "INVALID_PARAMETER", "header.idempotency-key");
 
-    [Fact]
+    [SkippableFact]
     public async Task A_customer_holds_at_most_25_credentials()
     {
         var customer = await CreateCustomerAsync();
@@ -178,7 +181,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
     }
 
     /// <summary>The contract's promise for an unknown outcome: a create that got 504 may be sent again with its key, and there is one credential.</summary>
-    [Fact]
+    [SkippableFact]
     public async Task A_create_the_repository_did_not_take_in_time_is_504_and_its_retry_with_the_key_creates_one()
     {
         var customer = await CreateCustomerAsync();
@@ -195,7 +198,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
     }
 
     /// <summary>A rate the organization used up: 429 with Retry-After and the RateLimit fields; a wait longer than the call's time left is not waited for.</summary>
-    [Fact]
+    [SkippableFact]
     public async Task A_write_past_the_organizations_rate_is_429_and_the_client_reports_it_at_once_with_its_wait()
     {
         using var limited = target.WithOneWritePerFiveSeconds();
@@ -212,12 +215,12 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         Assert.False(refused.OutcomeUnknown);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Unsupported_methods_and_media_types_are_refused()
     {
         var customer = await CreateCustomerAsync();
 
-        using var put = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Put, Credentials(customer)));
+        using var put = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Put, Credentials(customer)));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, put.StatusCode);
         Assert.Equal(["GET", "POST"], put.Content.Headers.Allow.Order());
 
@@ -225,7 +228,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         await ExpectErrorAsync(text, 415, "UNSUPPORTED_MEDIA_TYPE", "header.content-type");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_erased_customer_is_gone_its_usernames_are_free_and_replayed_creates_make_nothing()
     {
         var (customerKey, credentialKey, username) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), $"erased.{Guid.NewGuid():N}@example.com");
@@ -244,7 +247,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         await ExpectAsync(Post(Credentials(await CreateCustomerAsync()), JsonSerializer.Serialize(new { username = username.ToUpperInvariant() })), 201);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Every_change_leaves_one_audit_event_and_the_client_pages_through_them_in_order()
     {
         var client = target.Client();
@@ -275,7 +278,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         Assert.Equal((true, 4L, (long?)null), (verification.Verified, verification.EventsChecked, verification.FirstBroken));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_gateway_s_caller_is_the_event_s_subject_and_a_malformed_one_is_refused()
     {
         var org = $"caller-{Guid.NewGuid():N}";
@@ -293,7 +296,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
         Assert.All(events, e => Assert.Equal(JsonValueKind.Null, e.GetProperty("actor").GetProperty("client").ValueKind));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_client_package_works_against_it()
     {
         var client = target.Client();
@@ -314,7 +317,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
     public static TheoryData<string> ContractOperations => new(Customers.ContractChecks.OpenApiContract.Default.Operations.Select(o => o.OperationId));
 
     /// <summary>A new operation in the contract fails here until the fake's state machine serves it too (routes come from the contract).</summary>
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(ContractOperations))]
     public async Task Every_operation_of_the_contract_is_served(string operationId)
     {
@@ -326,7 +329,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
             ["credential_id"] = Guid.NewGuid().ToString(),
         });
 
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.True(response.StatusCode != HttpStatusCode.MethodNotAllowed && !body.Contains("RESOURCE_NOT_FOUND", StringComparison.Ordinal),
@@ -357,7 +360,7 @@ public abstract class Scenarios<TTarget>(TTarget target) : IClassFixture<TTarget
     {
         using (request)
         {
-            using var response = await (http ?? _http).SendAsync(request);
+            using var response = await (http ?? Http).SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             Assert.True(status == (int)response.StatusCode, $"{request.Method} {request.RequestUri}: expected {status}, got {(int)response.StatusCode} {text}");
             return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
@@ -375,6 +378,11 @@ public sealed class TheFake(FakeTarget target) : Scenarios<FakeTarget>(target);
 
 public sealed class TheRealService(RealTarget target) : Scenarios<RealTarget>(target);
 
+/// <summary>The Native AOT executable, as the Dockerfile deploys it (docs/native-aot.md).</summary>
+[Trait("Tier", "Slow")]
+[Trait("Needs", "NativeAot")]
+public sealed class TheNativeService(NativeTarget target) : Scenarios<NativeTarget>(target);
+
 /// <summary>The restore procedure of docs/data-lifecycle.md: the service started on a copy of a backup it took.</summary>
 public sealed class TheRestoredService : Scenarios<RestoredTarget>
 {
@@ -383,7 +391,7 @@ public sealed class TheRestoredService : Scenarios<RestoredTarget>
     public TheRestoredService(RestoredTarget target)
         : base(target) => _restored = target;
 
-    [Fact]
+    [SkippableFact]
     public async Task What_was_written_before_the_backup_is_there()
     {
         var client = _restored.Client();

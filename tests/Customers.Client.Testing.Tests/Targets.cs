@@ -109,24 +109,7 @@ public class RealTarget : WebApplicationFactory<Program>, ITarget
     public IDisposable StallWrites()
     {
         _ = Server; // started, so the database exists
-        var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_database};Pooling=False");
-        holder.Open();
-        using (var begin = holder.CreateCommand())
-        {
-            begin.CommandText = "BEGIN IMMEDIATE;"; // the write lock, until rolled back
-            begin.ExecuteNonQuery();
-        }
-
-        return new Stall(() =>
-        {
-            using (var rollback = holder.CreateCommand())
-            {
-                rollback.CommandText = "ROLLBACK;";
-                rollback.ExecuteNonQuery();
-            }
-
-            holder.Dispose();
-        });
+        return SqliteWriteLock.Hold(_database);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -190,4 +173,30 @@ public sealed class RestoredTarget : RealTarget
 internal sealed class Stall(Action release) : IDisposable
 {
     public void Dispose() => release();
+}
+
+/// <summary>SQLite's write lock, taken by another connection (BEGIN IMMEDIATE) until disposed: the service's writes wait on it.</summary>
+internal static class SqliteWriteLock
+{
+    public static IDisposable Hold(string database)
+    {
+        var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False");
+        holder.Open();
+        using (var begin = holder.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            begin.ExecuteNonQuery();
+        }
+
+        return new Stall(() =>
+        {
+            using (var rollback = holder.CreateCommand())
+            {
+                rollback.CommandText = "ROLLBACK;";
+                rollback.ExecuteNonQuery();
+            }
+
+            holder.Dispose();
+        });
+    }
 }

@@ -74,12 +74,22 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public static readonly KeyValuePair<string, string> UnlimitedCredentials = new("Storage__MaxCredentialsPerCustomer", "1000000");
 
     /// <summary>
-    /// Starts the service on a port Kestrel picks and waits until /health/ready answers 200. A
-    /// wrapper (strace and its arguments, say) runs the service as its own child.
+    /// Names an executable that every process of the suite runs instead of the JIT build: tests/run.sh
+    /// runs the process suites a second time with the Native AOT publish (docs/native-aot.md).
     /// </summary>
-    public static async Task<ServiceProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<string>? wrapper = null)
+    public const string ExecutableVariable = "CUSTOMERS_SERVICE_EXECUTABLE";
+
+    /// <summary>
+    /// Starts the service on a port Kestrel picks and waits until /health/ready answers 200. A
+    /// wrapper (strace and its arguments, say) runs the service as its own child. The service is
+    /// the JIT build beside the tests, or <paramref name="executable"/> (the Native AOT publish),
+    /// or the one <see cref="ExecutableVariable"/> names.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<string>? wrapper = null, string? executable = null)
     {
-        string[] command = [.. wrapper ?? [], "dotnet", Path.Combine(AppContext.BaseDirectory, "Customers.Server.dll")];
+        executable ??= Environment.GetEnvironmentVariable(ExecutableVariable) is { Length: > 0 } named ? named : null;
+        string[] program = executable is null ? ["dotnet", Path.Combine(AppContext.BaseDirectory, "Customers.Server.dll")] : [executable];
+        string[] command = [.. wrapper ?? [], .. program];
         var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dataDirectory };
         foreach (var argument in command[1..])
         {
