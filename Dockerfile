@@ -1,5 +1,5 @@
-# The service's container image: build with the .NET SDK, run on the ASP.NET Core runtime as a
-# non-root user. No image can be built on the project's machines (no Docker engine, no base
+# The service's container image: a Native AOT executable, built with the .NET SDK, run as a
+# non-root user on the runtime-deps image. No image can be built on the project's machines (no Docker engine, no base
 # images), so this recipe is kept minimal and standard; build it where Docker runs:
 #   docker build -t customers-service .
 # The image runs Production, which grants nothing by default: it exits 78 at start, naming what is
@@ -15,14 +15,20 @@
 #     Authentication__Gateway__ClientCertificateAuthority (the gateway CA's PEM). Keep a plain-HTTP
 #     endpoint on 8080 for the health check (Kestrel__Endpoints__Probes__Url=http://+:8080): with the
 #     CA set it serves health and grants nothing.
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The SDK image variant with the native toolchain (clang, lld, zlib) that Native AOT links with.
+FROM mcr.microsoft.com/dotnet/sdk:10.0-noble-aot AS build
 ARG TARGETARCH
 WORKDIR /src
 COPY . .
-# For the image's platform, so that the publish is ReadyToRun (src/Server/Customers.Server.csproj).
-RUN dotnet publish src/Server -c Release -a "$TARGETARCH" --self-contained false -o /app --nologo
+# A Native AOT executable for the image's platform (src/Server/Customers.Server.csproj sets
+# PublishAot; docs/native-aot.md). Native AOT does not cross-compile between architectures without
+# a cross toolchain: build each platform's image on that platform (or under emulation).
+# Its symbols (Customers.Server.dbg) stay in the build stage: keep them with the image's tag for
+# crash analysis, not in the image.
+RUN dotnet publish src/Server -c Release -a "$TARGETARCH" -o /app --nologo && rm /app/*.dbg
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# No .NET runtime needed: only what the executable links to (libc, OpenSSL, ICU, zlib).
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble AS runtime
 WORKDIR /app
 COPY --from=build /app .
 # SQLite by default, in a volume the non-root user owns; set Storage__Provider=Postgres and
@@ -37,4 +43,4 @@ EXPOSE 8080 8443
 # The runtime image has bash but no curl: ask /health/ready over bash's /dev/tcp.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]
-ENTRYPOINT ["dotnet", "Customers.Server.dll"]
+ENTRYPOINT ["./Customers.Server"]
