@@ -40,6 +40,15 @@ for project in src/Server bench/Baseline bench/Tool; do
   out=$(dotnet build "$project" -c Release -nologo -v:q 2>&1) || { printf '%s\n' "$out" | grep -E 'error|rror\(s\)' >&2; exit 1; }
 done
 server_dll=$repo/src/Server/bin/Release/net10.0/Customers.Server.dll
+# The service as deployed: the Native AOT executable the Dockerfile's publish makes (tests/run.sh
+# hands over the one it published). Every service figure is of it; the JIT build only for contrast.
+native=${CUSTOMERS_NATIVE_SERVER:-}
+if [ -z "$native" ] || [ ! -x "$native" ]; then
+  log "publish the service (Native AOT)"
+  out=$(dotnet publish src/Server -c Release -r "linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')" -o "$work/publish" -nologo -v:q 2>&1) \
+    || { printf '%s\n' "$out" | grep -E 'error' >&2; exit 1; }
+  native=$work/publish/Customers.Server
+fi
 baseline_dll=$repo/bench/Baseline/bin/Release/net10.0/Customers.Bench.Baseline.dll
 tool=(dotnet "$repo/bench/Tool/bin/Release/net10.0/Customers.Bench.Tool.dll")
 
@@ -77,7 +86,7 @@ start_service() { # name, extra environment...
   port=$(free_port)
   # The create load adds tens of credentials to each customer: without a higher limit, a part of it
   # would be 409 CREDENTIAL_LIMIT_REACHED answered before any write.
-  start "$name" "$port" env "${deployed[@]}" "$@" Logging__LogLevel__Default=Warning Storage__MaxCredentialsPerCustomer=1000000 "dotnet" "$server_dll" --urls "http://127.0.0.1:$port"
+  start "$name" "$port" env "${deployed[@]}" "$@" Logging__LogLevel__Default=Warning Storage__MaxCredentialsPerCustomer=1000000 "$native" --urls "http://127.0.0.1:$port"
   wait_ok "http://127.0.0.1:$port/health/ready"
 }
 
@@ -226,17 +235,16 @@ fi
 # --- cold start ---------------------------------------------------------------------------------
 log "cold start: process start to first 200, $coldstarts runs each, interleaved"
 kill "$pid_sqlite"
-# What the Dockerfile deploys: a publish for this platform, which is ReadyToRun.
-out=$(dotnet publish src/Server -c Release -a "$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')" --self-contained false -o "$work/publish" -nologo -v:q 2>&1) \
-  || { printf '%s\n' "$out" | grep -E 'error' >&2; exit 1; }
 : >"$work/coldstart.tsv"
 for _ in $(seq 1 "$coldstarts"); do
   port=$(free_port)
   printf 'baseline\t%s\n' "$("${tool[@]}" coldstart "http://127.0.0.1:$port/" 1 dotnet "$baseline_dll" --urls "http://127.0.0.1:$port")" >>"$work/coldstart.tsv"
-  for variant in service:"$work/publish/Customers.Server.dll" build:"$server_dll"; do
+  # service: the Native AOT executable; build: the JIT build output, for contrast.
+  for variant in service:"$native" build:"dotnet $server_dll"; do
     port=$(free_port)
+    read -ra command <<<"${variant#*:}"
     printf '%s\t%s\n' "${variant%%:*}" "$("${tool[@]}" coldstart "http://127.0.0.1:$port/v4/orgs/bench/customers/$first_customer/credentials" 1 \
-      env "${deployed[@]}" "ConnectionStrings__Sqlite=Data Source=$work/sqlite/customers.db" Logging__LogLevel__Default=Warning dotnet "${variant#*:}" --urls "http://127.0.0.1:$port")" >>"$work/coldstart.tsv"
+      env "${deployed[@]}" "ConnectionStrings__Sqlite=Data Source=$work/sqlite/customers.db" Logging__LogLevel__Default=Warning "${command[@]}" --urls "http://127.0.0.1:$port")" >>"$work/coldstart.tsv"
   done
 done
 
