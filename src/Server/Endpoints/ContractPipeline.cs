@@ -65,7 +65,7 @@ internal sealed class ContractPipeline(RoleAuthorization roles, OrganizationRate
 
         // Bytes first, then one write with a Content-Length: the bodies are a few hundred bytes, and
         // streaming them chunked costs more per response than the bytes themselves.
-        var body = JsonSerializer.SerializeToUtf8Bytes(result.Value ?? throw new InvalidOperationException("An operation returned neither a value nor an error."), type);
+        var body = ResponseJson.Serialize(result.Value ?? throw new InvalidOperationException("An operation returned neither a value nor an error."), type);
         var response = http.Response;
         response.StatusCode = status;
         response.ContentType = JsonContentType;

@@ -24,7 +24,7 @@ public static class ErrorResponses
         CloseIfBodyIsLeftUnread(context);
         context.Response.ContentType = "application/json; charset=utf-8";
         // Bytes with a Content-Length, as a success body goes out: an error is a few hundred bytes.
-        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(From(errors), ContractJsonContext.Default.ErrorResponse);
+        var body = Endpoints.ResponseJson.Serialize(From(errors), ContractJsonContext.Default.ErrorResponse);
         context.Response.ContentLength = body.Length;
         return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
