@@ -116,19 +116,11 @@ internal sealed class FakeCustomersApi(FakeState state, FakeCustomersServiceOpti
     /// </summary>
     private static string? GatewayCaller(IReadOnlyDictionary<string, string> headers)
     {
-        if (!headers.TryGetValue(ContractHeaders.Caller, out var value))
-        {
-            return null;
-        }
-
-        return value is { Length: > 0 and <= ContractHeaders.CallerMaxLength } && CallerShape.Match(value) is { Success: true, Index: 0 } match && match.Length == value.Length
-            ? value
-            : throw new FakeError(ContractErrors.InvalidParameter, "header." + ContractHeaders.Caller,
-                $"{ContractHeaders.Caller} must be one line of at most {ContractHeaders.CallerMaxLength} visible ASCII characters and spaces.");
+        var value = headers.TryGetValue(ContractHeaders.Caller, out var presented) ? presented : null;
+        return ContractRules.GatewayCallerRule.Check(value, value is null ? 0 : 1) is { } broken
+            ? throw new FakeError(broken.Error, broken.Ref, broken.Message)
+            : value;
     }
-
-    // The whole value must match (.NET's $ would also pass a trailing newline).
-    private static readonly System.Text.RegularExpressions.Regex CallerShape = new(ContractHeaders.CallerPattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private List<string> Granted(IEnumerable<string> roles) => roles.Where(options.PermittedRoles.Contains).Distinct().Order(StringComparer.Ordinal).ToList();
 

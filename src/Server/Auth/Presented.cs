@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.RegularExpressions;
 using Customers.Server.Audit;
 using Customers.Server.Contract;
 using Customers.Server.Errors;
@@ -15,9 +14,6 @@ public static class Presented
 {
     /// <summary>Gateway mode: the caller the gateway authenticated, recorded as the actor's subject (the contract's x-caller-header).</summary>
     public const string CallerHeader = ContractHeaders.Caller;
-
-    // The contract's pattern, matched as the contract means it: the whole value (.NET's $ would also pass a trailing newline).
-    private static readonly Regex CallerShape = new(ContractHeaders.CallerPattern, RegexOptions.CultureInvariant);
 
     public static IEnumerable<(string, string?)> Peer(HttpContext http) =>
         [("peer", http.Connection.RemoteIpAddress?.ToString())];
@@ -61,16 +57,9 @@ public static class Presented
     public static RequestError? InvalidCaller(HttpContext http)
     {
         var lines = http.Request.Headers[CallerHeader];
-        if (lines.Count == 0)
-        {
-            return null;
-        }
-
-        var value = lines.Count == 1 ? lines[0] ?? "" : null;
-        return value is { Length: > 0 and <= ContractHeaders.CallerMaxLength } && CallerShape.Match(value) is { Success: true, Index: 0 } match && match.Length == value.Length
-            ? null
-            : ContractErrors.InvalidParameter.At("header." + CallerHeader,
-                $"{CallerHeader} must be one line of at most {ContractHeaders.CallerMaxLength} visible ASCII characters and spaces.");
+        return ContractRules.GatewayCallerRule.Check(lines.Count == 1 ? lines[0] : null, lines.Count) is { } broken
+            ? broken.Error.At(broken.Ref, broken.Message)
+            : null;
     }
 
     private static string? ClientOf(ClaimsPrincipal user) => user.FindFirstValue("azp") ?? user.FindFirstValue("client_id");
