@@ -38,6 +38,29 @@ build_fails_with() { # name, project, log, grep -E pattern: the build must fail,
   fi
 }
 
+# The copied repository's Release build of the service as a process, with the settings a deployed
+# service needs, on a port Kestrel picks: sets $server (its pid), $base (its address) and $data
+# (its folder). stop_service appends what it printed to the log named.
+start_service() {
+  data=$(mktemp -d)
+  (cd "$data" && ASPNETCORE_URLS=http://127.0.0.1:0 AllowedHosts=127.0.0.1 \
+    Authorization__Grants__API_KEY__0='*' Authorization__Orgs__API_KEY__0='*' Idempotency__FingerprintKey="$(head -c 32 /dev/urandom | base64)" \
+    ConnectionStrings__Sqlite="Data Source=$data/customers.db" exec dotnet "$work/repo/src/Server/bin/Release/net10.0/Customers.Server.dll") >"$data/out.log" 2>&1 &
+  server=$!
+  base=
+  for _ in $(seq 1 300); do
+    base=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$data/out.log" | head -n 1 | sed 's/Now listening on: //')
+    [ -n "$base" ] && curl -sf "$base/health/ready" >/dev/null && break
+    sleep 0.1
+  done
+}
+stop_service() { # log
+  kill "$server" 2>/dev/null
+  wait "$server" 2>/dev/null
+  cat "$data/out.log" >>"$1"
+  rm -rf "$data"
+}
+
 copy_repo
 log="$work/first.log"
 if build src/Server/Customers.Server.csproj "$log"; then
@@ -101,23 +124,12 @@ open(p, "w").write(s.replace(old, new, 1))
 PY
 log="$work/fingerprint.log"
 if dotnet build "$work/repo/src/Server/Customers.Server.csproj" -c Release -nologo -v:q >"$log" 2>&1; then
-  data=$(mktemp -d)
-  (cd "$data" && ASPNETCORE_URLS=http://127.0.0.1:0 AllowedHosts=127.0.0.1 \
-    Authorization__Grants__API_KEY__0='*' Authorization__Orgs__API_KEY__0='*' Idempotency__FingerprintKey="$(head -c 32 /dev/urandom | base64)" \
-    ConnectionStrings__Sqlite="Data Source=$data/customers.db" exec dotnet "$work/repo/src/Server/bin/Release/net10.0/Customers.Server.dll") >"$data/out.log" 2>&1 &
-  server=$!
-  base=
-  for _ in $(seq 1 300); do
-    base=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$data/out.log" | head -n 1 | sed 's/Now listening on: //')
-    [ -n "$base" ] && curl -sf "$base/health/ready" >/dev/null && break
-    sleep 0.1
-  done
+  start_service
   post() { curl -s -o /dev/null -w '%{http_code}' -X POST -H 'x-auth-roles: API_KEY' -H 'Content-Type: application/json' -H "Idempotency-Key: $2" -d "$3" "$base$1"; }
   customer=$(curl -s -X POST -H 'x-auth-roles: API_KEY' -H 'Content-Type: application/json' -d '{}' "$base/v4/orgs/telco/customers" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   path=/v4/orgs/telco/customers/$customer/credentials
   statuses="$(post "$path" k1 '{"username":"new@example.com","display_name":"A"}') $(post "$path" k1 '{"username":"new@example.com","display_name":"B"}') $(post "$path" k1 '{"username":"new@example.com","display_name":"A"}')"
-  kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
-  cat "$data/out.log" >>"$log"; rm -rf "$data"
+  stop_service "$log"
   if [ "$statuses" = "201 409 201" ]; then
     pass "a field added to the contract changes the idempotency fingerprint (201, 409 for the other value, 201 replay)"
   else
@@ -169,22 +181,11 @@ public sealed partial class CustomersV4Operations
 CS
 log="$work/new-operation-served.log"
 if dotnet build "$work/repo/src/Server/Customers.Server.csproj" -c Release -nologo -v:q >"$log" 2>&1; then
-  data=$(mktemp -d)
-  (cd "$data" && ASPNETCORE_URLS=http://127.0.0.1:0 AllowedHosts=127.0.0.1 \
-    Authorization__Grants__API_KEY__0='*' Authorization__Orgs__API_KEY__0='*' Idempotency__FingerprintKey="$(head -c 32 /dev/urandom | base64)" \
-    ConnectionStrings__Sqlite="Data Source=$data/customers.db" exec dotnet "$work/repo/src/Server/bin/Release/net10.0/Customers.Server.dll") >"$data/out.log" 2>&1 &
-  server=$!
-  base=
-  for _ in $(seq 1 300); do
-    base=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$data/out.log" | head -n 1 | sed 's/Now listening on: //')
-    [ -n "$base" ] && curl -sf "$base/health/ready" >/dev/null && break
-    sleep 0.1
-  done
+  start_service
   put() { curl -s -w ' %{http_code}' -X PUT -H 'x-auth-roles: API_KEY' -H 'Content-Type: application/json' -d "$1" "$base/v4/orgs/telco/customers/123e4567-e89b-12d3-a456-556642440000/label"; }
   long=$(put '{"label":"aaaaaaaaaaaaaaaaaaaaa"}'); unknown=$(put '{"label":"a","colour":"red"}'); fine=$(put '{"label":"a"}'); absent=$(put '{}')
-  kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
   printf 'too long: %s\nunknown: %s\nvalid: %s\nabsent: %s\n' "$long" "$unknown" "$fine" "$absent" >>"$log"
-  cat "$data/out.log" >>"$log"; rm -rf "$data"
+  stop_service "$log"
   if [[ $long == *'"FIELD_TOO_LONG"'*'"body.label"'*' 400' && $unknown == *'"UNKNOWN_FIELD"'*' 400' && $fine == ' 204' && $absent == ' 204' ]]; then
     pass "a new operation is mapped, and its optional field is validated from the generated rules (400, 400, 204, 204)"
   else
