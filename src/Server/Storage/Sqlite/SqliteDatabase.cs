@@ -113,7 +113,13 @@ public sealed class SqliteDatabase : IDisposable
 
     private sealed class ReaderSessions(string connectionString) : PooledObjectPolicy<SqliteSession>
     {
-        public override SqliteSession Create() => SqliteSession.Open(connectionString, setupSql: null);
+        // Each connection keeps its own page cache (2 MiB by default), and a busy service keeps
+        // several readers open, each filling its cache with the same pages. A small one bounds
+        // that; the file's pages stay in the OS page cache either way, and a reader re-reads a page
+        // it no longer holds with one pread (docs/native-aot.md, Memory).
+        private const string SmallPageCache = "PRAGMA cache_size = -512;";
+
+        public override SqliteSession Create() => SqliteSession.Open(connectionString, SmallPageCache);
 
         public override bool Return(SqliteSession session) => true;
     }
