@@ -7,10 +7,10 @@ using Customers.Server.Infrastructure;
 namespace Customers.Server.Tests.Usernames;
 
 /// <summary>
-/// What a caller reads in a 4xx from the request rules (src/Server/Validation, the error writer):
-/// the message of each rule, where it points, and which error wins when several apply. The
-/// companion of RequestValidationTests, which checks codes and refs; kept beside the username
-/// tests while the validation path is being rebuilt elsewhere (issue 30).
+/// What a caller reads in a 4xx from the request rules (src/Shared/ContractRules, the endpoint steps
+/// in src/Server/Endpoints, the error writer): the message of each rule, where it points, and which
+/// error wins when several apply. The companion of RequestValidationTests, which checks codes and
+/// refs; the requests target of build/mutation/run.sh is judged by both.
 /// </summary>
 public sealed class RequestRuleTests(SharedService service) : IClassFixture<SharedService>
 {
