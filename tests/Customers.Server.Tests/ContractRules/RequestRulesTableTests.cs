@@ -124,4 +124,14 @@ public sealed class RequestRulesTableTests
 
         Assert.Equal((ErrorCodes.InvalidFieldFormat, $"value does not match the pattern {pattern}."), (broken.Error.Code, broken.Message));
     }
+
+    [Fact]
+    public void A_schema_that_allows_other_fields_checks_its_own_and_lets_the_others_pass()
+    {
+        var schema = new BodyRule("Open", [Field("value", "integer")], true);
+
+        Assert.Empty(Check(schema, """{"extra":"x","value":3}"""));
+        var broken = Assert.Single(Check(schema, """{"extra":"x","value":"3"}"""));
+        Assert.Equal((ErrorCodes.InvalidFieldType, "body.value", "value must be a number."), (broken.Error.Code, broken.Ref, broken.Message));
+    }
 }
