@@ -24,8 +24,9 @@ target_tests() {
     profile) echo "FullyQualifiedName~Customers.Server.Tests.Usernames.UsernameProfile" ;;
     # In-process suites that read what the rules answer (a mutant is switched on inside the test
     # host, never in a child process). Suites that only pass through the rules would multiply the
-    # run's time.
-    requests) echo "FullyQualifiedName~Customers.Server.Tests.RequestValidationTests|FullyQualifiedName~Customers.Server.Tests.Usernames.RequestRuleTests|FullyQualifiedName~Customers.Server.Tests.RoutingTests|FullyQualifiedName~Customers.Server.Tests.RolesTests" ;;
+    # run's time. IdempotencyTests reads the Idempotency-Key fingerprint that RequestBinder makes;
+    # RequestRulesTableTests calls the shared rules with rows the contract does not have yet.
+    requests) echo "FullyQualifiedName~Customers.Server.Tests.RequestValidationTests|FullyQualifiedName~Customers.Server.Tests.Usernames.RequestRuleTests|FullyQualifiedName~Customers.Server.Tests.RoutingTests|FullyQualifiedName~Customers.Server.Tests.RolesTests|FullyQualifiedName~Customers.Server.Tests.IdempotencyTests|FullyQualifiedName~Customers.Server.Tests.ContractRules.RequestRulesTableTests" ;;
   esac
 }
 target_score() {

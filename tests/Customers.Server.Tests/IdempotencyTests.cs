@@ -1,4 +1,6 @@
 using System.Net;
+using Customers.Server.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Customers.Server.Tests;
 
@@ -6,6 +8,7 @@ namespace Customers.Server.Tests;
 public sealed class IdempotencyTests(SharedService service) : IClassFixture<SharedService>
 {
     private readonly HttpClient _client = service.CreateClient("API_KEY");
+    private readonly IServiceProvider _services = service.Services;
 
     [Fact]
     public async Task The_same_key_and_body_replay_the_first_201_and_create_nothing()
@@ -119,9 +122,41 @@ public sealed class IdempotencyTests(SharedService service) : IClassFixture<Shar
         await Api.AssertErrorAsync(response, HttpStatusCode.BadRequest, "INVALID_PARAMETER", "header.idempotency-key");
     }
 
-    private Task<HttpResponseMessage> PostCredentialAsync(Guid customerId, string username, string key)
+    [Fact]
+    public async Task A_retry_with_the_customer_id_in_upper_case_is_the_same_request()
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, Api.Credentials(customerId)) { Content = Api.Json($$"""{"username":"{{username}}"}""") };
+        var customerId = await Api.CreateCustomerAsync(_client);
+        var key = Guid.NewGuid().ToString();
+        using var first = await PostCredentialAsync(customerId, "cased@example.com", key);
+
+        using var retry = await PostCredentialAsync(customerId, "cased@example.com", key, Api.Credentials(customerId).Replace(customerId.ToString(), customerId.ToString().ToUpperInvariant(), StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal((await Api.ReadAsync(first)).GetProperty("id").GetGuid(), (await Api.ReadAsync(retry)).GetProperty("id").GetGuid());
+        Assert.Equal(["cased@example.com"], await Api.UsernamesAsync(_client, customerId));
+    }
+
+    [Fact]
+    public async Task A_key_stored_before_the_endpoints_redesign_still_replays()
+    {
+        // The MVC filter fingerprinted these parts, sorted by name, as "name=value"; records it stored must keep replaying.
+        var customerId = await Api.CreateCustomerAsync(_client);
+        var key = Guid.NewGuid().ToString();
+        const string username = "stored.before.upgrade";
+        var fingerprint = _services.GetRequiredService<IdempotencyFingerprints>().For(
+            key, "createCredential", $$"""body={"username":"{{username}}"}""", $"customer_id={customerId}", $"org_id={Api.Org}");
+        var stored = await _services.GetRequiredService<ICustomerStore>().CreateCredentialAsync(Api.Org, customerId, username, fingerprint, default);
+
+        using var retry = await PostCredentialAsync(customerId, username, key);
+
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(stored.Credential!.Id, (await Api.ReadAsync(retry)).GetProperty("id").GetGuid());
+        Assert.Equal([username], await Api.UsernamesAsync(_client, customerId));
+    }
+
+    private Task<HttpResponseMessage> PostCredentialAsync(Guid customerId, string username, string key, string? path = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path ?? Api.Credentials(customerId)) { Content = Api.Json($$"""{"username":"{{username}}"}""") };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
         return _client.SendAsync(request);
     }

@@ -47,8 +47,8 @@ internal static class RequestRules
             return parameter.Required ? new(Vocabulary.ContractErrors.InvalidParameter, reference, $"{name} is required.") : null;
         }
 
-        var problem = Length(name, value, parameter.MinLength, parameter.MaxLength) ?? Pattern(name, value, parameter.Pattern);
-        return problem is null ? null : new(Vocabulary.ContractErrors.InvalidParameter, reference, problem.Value.Message);
+        var problem = Length(name, value, parameter.MinLength, parameter.MaxLength)?.Message ?? Pattern(name, value, parameter.Pattern);
+        return problem is null ? null : new(Vocabulary.ContractErrors.InvalidParameter, reference, problem);
     }
 
     /// <summary>Parses a request body (UTF-8) as JSON, at most 32 levels deep; null with the document, or why not.</summary>
@@ -167,7 +167,7 @@ internal static class RequestRules
 
         if (Pattern(field.Name, text, field.Pattern) is { } pattern)
         {
-            return new(Vocabulary.ContractErrors.InvalidFieldFormat, reference, pattern.Message);
+            return new(Vocabulary.ContractErrors.InvalidFieldFormat, reference, pattern);
         }
 
         if (field.Format == "precis-username-casemapped" && !UsernameCaseMapped.TryEnforce(text, out _, out var problem))
@@ -202,7 +202,7 @@ internal static class RequestRules
 
     // The whole value must match (an unanchored match inside it does not count), and an empty value
     // is left to the length rule, as JSON Schema validators and DataAnnotations do.
-    private static (bool, string Message)? Pattern(string name, string text, string? pattern)
+    private static string? Pattern(string name, string text, string? pattern)
     {
         if (pattern is null || text.Length == 0)
         {
@@ -210,7 +210,7 @@ internal static class RequestRules
         }
 
         var match = Patterns.GetOrAdd(pattern, static p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2))).Match(text);
-        return match.Success && match.Index == 0 && match.Length == text.Length ? null : (false, $"{name} does not match the pattern {pattern}.");
+        return match.Success && match.Index == 0 && match.Length == text.Length ? null : $"{name} does not match the pattern {pattern}.";
     }
 
     private static int CountCharacters(string text)
@@ -309,17 +309,13 @@ internal static class RequestRules
             ? string.Create(CultureInfo.InvariantCulture, $"line {line + 1}, byte {position + 1}: ")
             : string.Empty;
 
-    // The parser's reason without its " LineNumber: … | BytePositionInLine: …" and " Path: $" tails.
+    // The parser's reason without its " LineNumber: … | BytePositionInLine: …" tail. (JsonDocument's
+    // exceptions name no " Path:"; only JsonSerializer's do.)
     private static string Reason(JsonException exception)
     {
         var message = exception.Message;
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         var reason = (cut >= 0 ? message[..cut] : message).Trim();
-        if (reason.EndsWith(" Path: $", StringComparison.Ordinal))
-        {
-            reason = reason[..^8];
-        }
-
         return reason.TrimEnd(' ', '|');
     }
 

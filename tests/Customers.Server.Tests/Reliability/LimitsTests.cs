@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -81,5 +82,51 @@ public sealed class LimitsTests
         Assert.StartsWith("HTTP/1.1 413 ", response);
         Assert.Contains("\r\nConnection: close\r\n", response, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("PAYLOAD_TOO_LARGE", response);
+    }
+
+    /// <summary>
+    /// An over-limit body is read and dropped before the 413 only when that is cheap: not when the
+    /// client holds it back with Expect: 100-continue (it would be asked to send it), and not when it
+    /// is more than 1 MiB past the limit. Either way the 413 comes at once, not after the 5 s that
+    /// dropping a body may take.
+    /// </summary>
+    [Theory]
+    [InlineData(true, BodyLimit + 16)]
+    [InlineData(false, BodyLimit + 2 * 1024 * 1024)]
+    public async Task An_over_limit_body_not_worth_reading_answers_413_at_once(bool expectContinue, int length)
+    {
+        await using var service = await ServiceProcess.StartAsync(Directory.CreateTempSubdirectory("customers-limits-").FullName);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, service.BaseAddress.Port);
+        var headers = $"POST {Api.Credentials(Guid.NewGuid())} HTTP/1.1\r\nHost: 127.0.0.1\r\nx-auth-roles: API_KEY\r\n" +
+            $"Content-Type: application/json\r\nContent-Length: {length}\r\n{(expectContinue ? "Expect: 100-continue\r\n" : "")}\r\n";
+        var clock = Stopwatch.StartNew();
+        await socket.SendAsync(Encoding.ASCII.GetBytes(headers));
+        if (!expectContinue)
+        {
+            await socket.SendAsync(Encoding.ASCII.GetBytes("{\"username\":\"" + new string('a', 1000))); // a start, then nothing
+        }
+
+        var received = new StringBuilder();
+        var buffer = new byte[8192];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            int read;
+            while (!received.ToString().Contains("PAYLOAD_TOO_LARGE", StringComparison.Ordinal)
+                && (read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+            {
+                received.Append(Encoding.UTF8.GetString(buffer, 0, read));
+            }
+        }
+        catch (SocketException)
+        {
+            // The server may reset the connection after the 413, with the body unread.
+        }
+
+        var response = received.ToString();
+        Assert.StartsWith("HTTP/1.1 413 ", response); // not "100 Continue" first
+        Assert.Contains("PAYLOAD_TOO_LARGE", response);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"the 413 took {clock.Elapsed.TotalSeconds:F1} s");
     }
 }

@@ -7,10 +7,10 @@ using Customers.Server.Infrastructure;
 namespace Customers.Server.Tests.Usernames;
 
 /// <summary>
-/// What a caller reads in a 4xx from the request rules (src/Server/Validation, the error writer):
-/// the message of each rule, where it points, and which error wins when several apply. The
-/// companion of RequestValidationTests, which checks codes and refs; kept beside the username
-/// tests while the validation path is being rebuilt elsewhere (issue 30).
+/// What a caller reads in a 4xx from the request rules (src/Shared/ContractRules, the endpoint steps
+/// in src/Server/Endpoints, the error writer): the message of each rule, where it points, and which
+/// error wins when several apply. The companion of RequestValidationTests, which checks codes and
+/// refs; the requests target of build/mutation/run.sh is judged by both.
 /// </summary>
 public sealed class RequestRuleTests(SharedService service) : IClassFixture<SharedService>
 {
@@ -205,6 +205,7 @@ public sealed class RequestRuleTests(SharedService service) : IClassFixture<Shar
     [Theory]
     [InlineData("-leading-dash", "org_id does not match the pattern ^[A-Za-z0-9][A-Za-z0-9._-]*$.")]
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "org_id must be at most 64 characters; it has 65.")]
+    [InlineData("-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "org_id must be at most 64 characters; it has 65.")] // both broken: length first
     public async Task A_path_parameter_that_breaks_its_schema_says_which_rule(string org, string message)
     {
         using var response = await _client.GetAsync($"/v4/orgs/{org}/customers/{Guid.NewGuid()}/credentials");
@@ -236,6 +237,108 @@ public sealed class RequestRuleTests(SharedService service) : IClassFixture<Shar
 
         var error = await Api.AssertErrorAsync(response, HttpStatusCode.BadRequest, "INVALID_PARAMETER", "header.idempotency-key");
         Assert.Equal("idempotency-key must be at most 128 characters; it has 129.", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_bad_path_id_and_a_broken_body_are_both_reported()
+    {
+        using var response = await _client.PostAsync($"{Api.Customers()}/not-a-uuid/credentials", Api.Json("{}"));
+
+        await Api.AssertErrorAsync(response, HttpStatusCode.BadRequest, "INVALID_UUID", "path.customer_id");
+        Assert.Equal([("INVALID_UUID", "path.customer_id"), ("MISSING_FIELD", "body.username")], (await ErrorsAsync(response)).Select(e => (e.Code, e.Ref)));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xC0, 0xAF })] // an overlong "/"
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })] // an encoded surrogate (U+D800)
+    public async Task A_username_that_is_not_valid_utf8_is_not_a_string(byte[] inside)
+    {
+        var customerId = await Api.CreateCustomerAsync(_client);
+        var body = Encoding.UTF8.GetBytes("""{"username":"a""").Concat(inside).Concat(Encoding.UTF8.GetBytes("\"}")).ToArray();
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+
+        using var response = await _client.PostAsync(Api.Credentials(customerId), content);
+
+        var error = await Api.AssertErrorAsync(response, HttpStatusCode.BadRequest, "INVALID_FIELD_TYPE", "body.username");
+        Assert.Equal("username must be a string.", error.GetProperty("message").GetString());
+        Assert.Empty(await Api.UsernamesAsync(_client, customerId));
+    }
+
+    [Fact]
+    public async Task An_operation_with_the_organization_as_its_only_parameter_is_bound()
+    {
+        using var response = await _client.GetAsync($"/v4/orgs/{Api.Org}/audit-events/verification");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await Api.ReadAsync(response)).GetProperty("verified").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("?limit=0", "query.limit", "limit does not match the pattern ^(100|[1-9][0-9]?)$.")]
+    [InlineData("?limit=1000", "query.limit", "limit must be at most 3 characters; it has 4.")] // both broken: length first
+    [InlineData("?after=x&limit=5", "query.after", "after does not match the pattern ^[0-9]+$.")]
+    public async Task A_query_parameter_that_breaks_its_schema_says_which_rule(string query, string reference, string message)
+    {
+        using var response = await _client.GetAsync($"/v4/orgs/{Api.Org}/audit-events{query}");
+
+        var error = await Api.AssertErrorAsync(response, HttpStatusCode.BadRequest, "INVALID_PARAMETER", reference);
+        Assert.Equal(message, error.GetProperty("message").GetString());
+        Assert.Single(await ErrorsAsync(response));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?limit=")] // an empty value counts as absent
+    [InlineData("?limit=&after=")]
+    [InlineData("?limit=5&limit=x")] // the first value counts
+    public async Task An_absent_or_empty_query_parameter_is_not_an_error(string query)
+    {
+        using var response = await _client.GetAsync($"/v4/orgs/{Api.Org}/audit-events{query}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("application/json", null)]
+    [InlineData("application/json", "UTF-8")]
+    public async Task Json_without_a_charset_or_with_utf8_in_any_case_is_read(string mediaType, string? charset)
+    {
+        var customerId = await Api.CreateCustomerAsync(_client);
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes($$"""{"username":"{{Guid.NewGuid():N}}@example.com"}"""));
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType) { CharSet = charset };
+
+        using var response = await _client.PostAsync(Api.Credentials(customerId), content);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("iso-8859-1")]
+    [InlineData("utf-16")]
+    public async Task Json_in_another_charset_answers_415(string charset)
+    {
+        var customerId = await Api.CreateCustomerAsync(_client);
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"username":"charset@example.com"}"""));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = charset };
+
+        using var response = await _client.PostAsync(Api.Credentials(customerId), content);
+
+        var error = await Api.AssertErrorAsync(response, HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "header.content-type");
+        Assert.Equal("The request body must be sent with Content-Type application/json.", error.GetProperty("message").GetString());
+        Assert.Empty(await Api.UsernamesAsync(_client, customerId));
+    }
+
+    [Fact]
+    public async Task An_error_answer_says_its_content_length()
+    {
+        using var response = await _client.GetAsync($"{Api.Customers()}/not-a-uuid");
+
+        // As sent, not computed from the buffered body (which HttpContentHeaders.ContentLength falls back to).
+        Assert.True(response.Content.Headers.NonValidated.TryGetValues("Content-Length", out var sent), "no Content-Length");
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(sent));
     }
 
     [Fact]
